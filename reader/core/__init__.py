@@ -1,0 +1,1 @@
+"""UI-free core: fetch, parse, extract, analyze, store, service."""

@@ -1,0 +1,50 @@
+"""The exception tree. Every message is written for the user.
+
+ReaderError
+├── FetchError          the network or the server failed us (timeout, status, size, encoding)
+│   └── FetchTimeout    the total deadline ran out
+├── FeedError           the bytes are not a usable feed (not a feed, entity bomb, no feed found)
+├── ExtractError        an article page could not be turned into text
+├── StoreError          the database refused (locked by another refresh, corrupt)
+│   └── AlreadyRunning  another refresh holds the lock
+├── ConfigError         the config file is malformed
+└── OpmlError           an OPML file is malformed
+"""
+
+from __future__ import annotations
+
+
+class ReaderError(Exception):
+    """Base of every error newsreader reports to the user."""
+
+
+class FetchError(ReaderError):
+    """A request failed: bad URL, DNS, refused, HTTP status, too large, bad encoding."""
+
+
+class FetchTimeout(FetchError):
+    """The total deadline for one request ran out."""
+
+
+class FeedError(ReaderError):
+    """The response is not a feed we can use."""
+
+
+class ExtractError(ReaderError):
+    """An article page could not be turned into clean text."""
+
+
+class StoreError(ReaderError):
+    """The database could not do what was asked."""
+
+
+class AlreadyRunning(StoreError):
+    """Another refresh of the same database is running."""
+
+
+class ConfigError(ReaderError):
+    """The config file could not be read."""
+
+
+class OpmlError(ReaderError):
+    """An OPML file could not be imported."""

@@ -1,0 +1,1 @@
+"""Textual user interface. Only calls reader.core.service."""
