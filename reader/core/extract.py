@@ -1,0 +1,558 @@
+"""Turn an article page into clean plain text: readability-lxml, then our own cleaning.
+
+The pipeline is ``decode_html`` (bytes to ``str`` without readability's slow, crashing
+charset sniffing) → ``extract_article`` (readability picks the article element; we convert it
+to paragraphs separated by one blank line and drop captions, repeated headlines and bylines,
+related-story links, share/comment/newsletter prompts and trailing copyright and tag lines).
+``html_fragment_to_text`` gives a feed's HTML summary the same paragraph format. Every failure
+is an ``ExtractError`` with a message for the user. See HOSTILE.md §3.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html import unescape
+
+import lxml.etree
+import lxml.html
+from readability import Document
+
+from reader.core.sanitize import AUTHOR_MAX, TITLE_MAX, sanitize, sanitize_line
+from reader.errors import ExtractError
+from reader.models import Extracted
+
+__all__ = ["article_text", "decode_html", "extract_article", "html_fragment_to_text"]
+
+# readability logs a full traceback at ERROR before raising Unparseable; we report it ourselves.
+logging.getLogger("readability").setLevel(logging.CRITICAL)
+
+MAX_HTML_CHARS = 5 * 1024 * 1024
+SNIFF_BYTES = 4096
+
+# ---------------------------------------------------------------------------
+# Decoding
+# ---------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:+-]{1,40})""", re.I)
+# Bounded and anchored on the tag: no backtracking over long runs of "<meta ".
+_META_CHARSET = re.compile(
+    rb"""<meta\s[^<>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:+-]{1,40})""", re.I
+)
+# Labels that name a charset no page should get: decoding them as UTF-8 is the safe choice.
+_UNSAFE_CODECS = frozenset({"utf-7", "utf_7", "rot13", "rot_13"})
+
+
+def _codec_name(label: str | bytes | None) -> str | None:
+    """The Python codec for a charset label, or None when it is unknown or not a text codec."""
+    if not label:
+        return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "replace")
+    try:
+        info = codecs.lookup(label.strip().strip("\"'").lower())
+    except (LookupError, ValueError):
+        return None
+    if info.name in _UNSAFE_CODECS or not getattr(info, "_is_text_encoding", True):
+        return None
+    # Browsers decode a page labelled ISO-8859-1/ASCII as windows-1252 (WHATWG Encoding).
+    if info.name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    if info.name.startswith("utf-16") or info.name.startswith("utf-32"):
+        return None  # a label without a BOM is not trustworthy for these
+    return info.name
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """Decode page bytes ourselves (BOM, HTTP charset, meta in 4 KB, else UTF-8); never raises."""
+    if not body:
+        return ""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(name, errors="replace")
+    candidates: list[str | None] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            candidates.append(_codec_name(match.group(1)))
+    match = _META_CHARSET.search(body[:SNIFF_BYTES])
+    if match:
+        candidates.append(_codec_name(match.group(1)))
+    for name in candidates:
+        if name is None:
+            continue
+        try:
+            return body.decode(name, errors="replace")
+        except (LookupError, ValueError, TypeError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------------------
+# Metadata
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What the page says about itself: titles, authors and the publication time."""
+
+    titles: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+
+
+def _first_text(values: Iterable[object]) -> Iterator[str]:
+    """Non-empty one-line strings from an lxml xpath result."""
+    for value in values:
+        text = sanitize_line(str(value), TITLE_MAX)
+        if text:
+            yield text
+
+
+def _json_ld_items(root: lxml.html.HtmlElement) -> Iterator[dict[str, object]]:
+    """Every JSON-LD object on the page, flattening lists and @graph."""
+    for script in root.xpath('//script[@type="application/ld+json"]')[:20]:
+        raw = script.text or ""
+        if not raw.strip() or len(raw) > 500_000:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack: list[object] = [data]
+        seen = 0
+        while stack and seen < 200:
+            item = stack.pop()
+            seen += 1
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+                yield item
+
+
+def _ld_names(value: object) -> Iterator[str]:
+    """Author names from a JSON-LD author value (string, Person or list of them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            yield name
+    elif isinstance(value, list):
+        for item in value[:10]:
+            yield from _ld_names(item)
+
+
+def _page_meta(root: lxml.html.HtmlElement) -> _Meta:
+    """Collect og/meta/JSON-LD titles, authors and date so we can drop them from the body."""
+    meta = _Meta()
+    meta.titles.extend(_first_text(root.xpath('//meta[@property="og:title"]/@content')))
+    meta.titles.extend(_first_text(root.xpath('//meta[@name="twitter:title"]/@content')))
+    meta.titles.extend(_first_text(root.xpath("//title//text()")))
+    meta.authors.extend(_first_text(root.xpath('//meta[@name="author"]/@content')))
+    meta.authors.extend(_first_text(root.xpath('//meta[@property="article:author"]/@content')))
+    meta.published = next(
+        _first_text(
+            root.xpath(
+                '//meta[@property="article:published_time"]/@content'
+                ' | //meta[@name="pubdate"]/@content'
+                ' | //meta[@itemprop="datePublished"]/@content'
+            )
+        ),
+        None,
+    )
+    for item in _json_ld_items(root):
+        headline = item.get("headline")
+        if isinstance(headline, str):
+            meta.titles.extend(_first_text([headline]))
+        meta.authors.extend(_first_text(_ld_names(item.get("author"))))
+        date = item.get("datePublished")
+        if meta.published is None and isinstance(date, str):
+            meta.published = sanitize_line(date, 64) or None
+    meta.authors = [a for a in meta.authors if not a.lower().startswith(("http:", "https:"))]
+    return meta
+
+
+# ---------------------------------------------------------------------------
+# HTML to paragraphs
+# ---------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre "
+    "section summary table tbody tfoot thead tr ul".split()
+)
+_SKIP_TAGS = frozenset(
+    "script style noscript template svg canvas button select option textarea input iframe "
+    "object embed video audio figcaption head title".split()
+)
+# Class or id words of page furniture that readability keeps inside the article element.
+_WIDGET_CLASS = re.compile(
+    r"caption|credit|(?:^|[\s_-])(?:byline|share|sharing|social|related|newsletter|subscribe"
+    r"|carousel|swiper|trending|promo|advert|ad|ads)(?:$|[\s_-])",
+    re.I,
+)
+_WS = re.compile(r"\s+")
+_KIND = {"h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "li": "li", "dt": "li"}
+_KIND.update({"dd": "li", "tr": "cell", "p": "p", "blockquote": "p"})
+
+
+def _text_length(el: lxml.etree._Element) -> int:
+    """Characters of visible text under an element, whitespace excluded."""
+    return sum(len(t) - t.count(" ") for t in el.itertext())
+
+
+def _widgets(root: lxml.etree._Element) -> set[lxml.etree._Element]:
+    """Elements classed as captions, credits, share bars, related links and the like.
+
+    An element holding half the text or more is never a widget: a class such as
+    ``share-enabled`` on the article body itself must not empty the page.
+    """
+    total = _text_length(root)
+    found: set[lxml.etree._Element] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        features = f"{el.get('class', '')} {el.get('id', '')}"
+        if len(features) > 1 and _WIDGET_CLASS.search(features):
+            if _text_length(el) * 2 < total:
+                found.add(el)
+    return found
+
+
+def _is_skipped(el: lxml.etree._Element, widgets: set[lxml.etree._Element]) -> bool:
+    """True for elements whose text is never article prose: scripts, forms, captions, widgets."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return True  # comments and processing instructions
+    return tag.lower() in _SKIP_TAGS or el in widgets
+
+
+@dataclass(frozen=True, slots=True)
+class _Para:
+    """One paragraph of the article: its text, the share of it inside links, and its block."""
+
+    text: str
+    link_ratio: float
+    kind: str  # "p", "h" (heading), "li" (list item) or "cell" (table row)
+
+
+def _paragraphs(root: lxml.etree._Element, skip_widgets: bool = True) -> list[_Para]:
+    """Flatten an element into paragraphs: blocks, headings, list items and <br> all break."""
+    widgets = _widgets(root) if skip_widgets else set()
+    paragraphs: list[_Para] = []
+    buffer: list[str] = []
+    link_chars = 0
+    kinds: list[str] = []
+
+    def flush() -> None:
+        nonlocal link_chars
+        text = _WS.sub(" ", "".join(buffer)).strip()
+        buffer.clear()
+        if text:
+            ratio = min(1.0, link_chars / max(1, len(text.replace(" ", ""))))
+            paragraphs.append(_Para(text, ratio, kinds[-1] if kinds else "p"))
+        link_chars = 0
+
+    def walk(el: lxml.etree._Element, in_link: bool) -> None:
+        nonlocal link_chars
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "br":
+            flush()
+        elif not _is_skipped(el, widgets):
+            block = tag in _BLOCK_TAGS
+            inside = in_link or tag == "a"
+            if block:
+                flush()
+                kinds.append(_KIND.get(tag, kinds[-1] if kinds else "p"))
+            if tag in ("td", "th"):
+                buffer.append(" ")
+            if el.text:
+                buffer.append(el.text)
+                if inside:
+                    link_chars += len(el.text.replace(" ", "").strip())
+            for child in el:
+                walk(child, inside)
+            if tag in ("td", "th"):
+                buffer.append(" ")  # cells of a row stay on one line
+            if block:
+                flush()
+                kinds.pop()
+        if el.tail:
+            buffer.append(el.tail)
+            if in_link:
+                link_chars += len(el.tail.replace(" ", "").strip())
+
+    walk(root, False)
+    flush()
+    return paragraphs
+
+
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+
+def _parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse HTML leniently as readability does (via UTF-8 bytes); None when lxml finds nothing."""
+    try:
+        data = html.replace("\x00", "").encode("utf-8", "replace")
+        return lxml.html.document_fromstring(data, parser=_UTF8_PARSER)
+    except (lxml.etree.ParserError, ValueError, TypeError):
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Cleaning
+# ---------------------------------------------------------------------------
+
+_SHORT = 14  # words: a boilerplate line is short
+_PROMPT = re.compile(
+    r"^(?:"
+    r"(?:read|see|watch|listen)\s+(?:more|also|next|the\s+full)\b"
+    r"|related(?:\s+(?:stories|story|articles?|links?|content|coverage|reading|video))?\s*[:|-]"
+    r"|recommended(?:\s+(?:for\s+you|stories|reading|videos?))?\s*(?:[:|-]|$)"
+    r"|more\s*(?:[:|-]|from\b|on\s+this\b|stories\b|news\b)"
+    r"|(?:also\s+)?read\s*:"
+    r"|share\s+(?:this|on|via|the|article|story|your)\b|share\s*$"
+    r"|(?:view|show|read|load|post|leave|add|see)\s+(?:\w+\s+)?comments?\b|comments?\s*(?:\(\d+\)|$|:)"
+    r"|join\s+(?:the|our)\s+(?:new\s+)?(?:conversation|discussion|commenting)"
+    r"|(?:sign\s*up|subscribe|register)\b.{0,80}\b(?:newsletter|updates|email|inbox|today|now|free)"
+    r"|(?:get|receive)\s+(?:our|the)\b.{0,60}\b(?:newsletter|email|in\s+your\s+inbox)"
+    r"|follow\s+(?:us|@|\w+\s+on\s+(?:twitter|facebook|instagram))"
+    r"|advertisement\s*$|sponsored\s*(?:content)?\s*$"
+    r"|(?:top|most)\s+(?:stories|read|popular|viewed)\s*$"
+    r"|(?:photo|image|picture|video)\s*(?:credit)?\s*:|(?:photograph|illustration)\s*:"
+    r")",
+    re.I,
+)
+_TRAILER = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b|all\s+rights\s+reserved"
+    r"|(?:tags?|topics?|filed\s+under|categories|category)\s*:"
+    r")",
+    re.I,
+)
+_TRAILER_ANYWHERE = re.compile(r"©|\ball rights reserved\b", re.I)
+_BYLINE = re.compile(r"^(?:by|written\s+by|words\s+by|posted\s+by|author\s*:)\s+\S", re.I)
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last\s+updated)\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?"
+    r"(?:\d{1,2}\s+\w+\s+\d{4}|\w+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"[\s,|]*(?:(?:at\s+)?\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?)?\s*$",
+    re.I,
+)
+# A line that is only the label of a control: "close", "Menu", "Loading...".
+_UI_WORD = re.compile(
+    r"^\W*(?:close|menu|search|loading|skip\s+ad|print|email|share|next|previous|back\s+to\s+top)"
+    r"\W*$",
+    re.I,
+)
+_PUNCT = re.compile(r"[^\w]+")
+
+
+def _norm(text: str) -> str:
+    """Lower-case words only: for comparing a line with a title or a name."""
+    return _PUNCT.sub(" ", text.lower()).strip()
+
+
+def _words(text: str) -> int:
+    """Number of words in a line."""
+    return len(text.split())
+
+
+def _title_variants(titles: Iterable[str]) -> set[str]:
+    """Normalised titles, with and without a trailing ' | Site' or ' - Site' suffix."""
+    variants: set[str] = set()
+    for title in titles:
+        variants.add(_norm(title))
+        for sep in (" | ", " - ", " – ", " — ", " :: ", " · "):
+            if sep in title:
+                variants.add(_norm(title.rsplit(sep, 1)[0]))
+                variants.add(_norm(title.split(sep, 1)[0]))
+    variants.discard("")
+    return variants
+
+
+def _is_byline(line: str, authors: list[str]) -> bool:
+    """True for a short line that names the author ('By Jane Doe', 'Jane Doe US Editor')."""
+    if _words(line) > _SHORT:
+        return False
+    if _BYLINE.match(line):
+        return True
+    normed = _norm(line)
+    for author in authors:
+        name = _norm(author)
+        if not name:
+            continue
+        if normed == name:
+            return True
+        # "Jane Doe, Harbour Reporter" or "Jane Doe US Editor", not "Jane Doe said that ...".
+        rest = normed[len(name) :].split() if normed.startswith(name + " ") else None
+        if rest is not None and len(rest) <= 5 and not line.rstrip().endswith((".", "!", "?")):
+            return True
+    return False
+
+
+def _is_related_link(para: _Para) -> bool:
+    """True for a short paragraph that is nothing but a link: an inline 'related story'."""
+    return (
+        para.kind in ("p", "h")
+        and para.link_ratio >= 0.9
+        and 3 <= _words(para.text) <= 25
+        and not para.text.rstrip().endswith((".", ":", ",", ";"))
+    )
+
+
+def _clean(paragraphs: list[_Para], titles: set[str], authors: list[str]) -> list[str]:
+    """Drop the boilerplate lines readability leaves in: repeats, prompts, captions, trailers."""
+    kept: list[str] = []
+    for index, para in enumerate(paragraphs):
+        line = para.text
+        normed = _norm(line)
+        if not normed:
+            continue
+        short = _words(line) <= _SHORT
+        head = index < 6
+        if head and (normed in titles or _is_byline(line, authors) or _DATE_LINE.match(line)):
+            continue
+        if short and (_PROMPT.match(line) or _UI_WORD.match(line)):
+            continue
+        if _is_related_link(para):
+            continue
+        if kept and _words(line) >= 3 and normed == _norm(kept[-1]):
+            continue  # a caption or pull quote repeated right after itself
+        kept.append(line)
+    # Trailing copyright, tag and prompt lines.
+    while kept:
+        last = kept[-1]
+        short = _words(last) <= 30
+        if short and (
+            _TRAILER.match(last) or _TRAILER_ANYWHERE.search(last) or _PROMPT.match(last)
+        ):
+            kept.pop()
+            continue
+        break
+    return kept
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+_UNLIKELY_QUOTE = re.compile(r"tweet|twitter|comment|social|extra", re.I)
+
+
+def _keep_embedded_quotes(root: lxml.etree._Element) -> None:
+    """Unclass embedded posts (``blockquote.twitter-tweet``) so readability does not drop them."""
+    for quote in list(root.iter("blockquote")):
+        features = f"{quote.get('class', '')} {quote.get('id', '')}"
+        if not _UNLIKELY_QUOTE.search(features):
+            continue
+        quote.attrib.pop("class", None)
+        quote.attrib.pop("id", None)
+        # Lift it out of wrappers that hold nothing else (readability drops link-heavy divs).
+        own_length = _text_length(quote)
+        outermost = quote
+        parent = quote.getparent()
+        while (
+            parent is not None
+            and parent.tag in ("div", "section", "figure", "span")
+            and _text_length(parent) <= own_length + 20
+        ):
+            outermost, parent = parent, parent.getparent()
+        if outermost is not quote and parent is not None:
+            quote.tail = None
+            outermost.addprevious(quote)
+            outermost.drop_tree()
+
+
+def _readability_summary(html: str, url: str | None) -> str:
+    """Run readability on a ``str`` and return its summary HTML; any failure is ExtractError."""
+    try:
+        return Document(html, url=url).summary(html_partial=True)
+    except Exception as exc:  # readability wraps lxml errors inconsistently
+        raise ExtractError(f"could not find an article on the page ({type(exc).__name__})") from exc
+
+
+def _join(paragraphs: Iterable[str]) -> str:
+    """Sanitise each paragraph and join them with exactly one blank line."""
+    cleaned = (" ".join(sanitize(p).split()) for p in paragraphs)
+    return "\n\n".join(p for p in cleaned if p)
+
+
+def extract_article(
+    html: str,
+    url: str | None = None,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+) -> Extracted:
+    """Extract an article's metadata and clean paragraph text; ExtractError when there is none."""
+    if not isinstance(html, str):
+        raise ExtractError("the page was not decoded to text")
+    if len(html) > MAX_HTML_CHARS:
+        raise ExtractError("article too large")
+    if not html.strip():
+        raise ExtractError("the page is empty")
+    root = _parse_html(html)
+    if root is None:
+        raise ExtractError("the page has no HTML content")
+    meta = _page_meta(root)
+    _keep_embedded_quotes(root)
+    try:
+        prepared = lxml.html.tostring(root, encoding="unicode")
+    except (lxml.etree.LxmlError, ValueError) as exc:
+        raise ExtractError("could not read the page's HTML") from exc
+    summary = _readability_summary(prepared, url)
+    summary_root = _parse_html(summary)
+    paragraphs = _paragraphs(summary_root) if summary_root is not None else []
+    titles = _title_variants([*(t for t in [title] if t), *meta.titles])
+    authors = [*(a for a in [author] if a), *meta.authors]
+    text = _join(_clean(paragraphs, titles, authors))
+    if not text:
+        raise ExtractError("no article text found on the page")
+    page_title = sanitize_line(meta.titles[0], TITLE_MAX) if meta.titles else None
+    page_author = sanitize_line(meta.authors[0], AUTHOR_MAX) if meta.authors else None
+    return Extracted(
+        title=page_title or None,
+        author=page_author or None,
+        published=meta.published,
+        text=text,
+    )
+
+
+def article_text(html: str, url: str) -> str:
+    """The plain text of an article page, for the extraction scorer; '' when there is none."""
+    try:
+        return extract_article(html, url).text
+    except ExtractError:
+        return ""
+
+
+def html_fragment_to_text(html: str) -> str:
+    """Turn a feed's HTML summary or content into our plain-text paragraph format."""
+    if not html or not html.strip():
+        return ""
+    if len(html) > MAX_HTML_CHARS:
+        html = html[:MAX_HTML_CHARS]
+    if "<" not in html:
+        return _join(re.split(r"\n\s*\n", unescape(html)))
+    root = _parse_html(f"<div>{html}</div>")
+    if root is None:
+        return ""
+    body = root.find("body")
+    return _join(p.text for p in _paragraphs(body if body is not None else root))
