@@ -1,0 +1,501 @@
+"""People named in an article: names, aliases merged, roles and mention counts.
+
+Rule-based and pure: text in, data out. A capitalised phrase is a person when it starts with
+a known given name ("Jim Mattis"), carries a title ("Mr Putin", "General Mattis"), follows a
+role word ("spokesman Jason Miller") or is followed by a speech verb ("Quina Jones said").
+Shorter forms ("Mattis", "Mr Mattis", "James Mattis") are merged into the fullest name.
+Organisations, places, sentence starts and title-case headings are not people.
+
+Every regular expression here is bounded (no nested unbounded repetition) and the input is
+capped at ``MAX_CHARS``, so adversarial text costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from reader.models import Person
+
+from . import _lexicon as lex
+
+MAX_CHARS = 200_000
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_TOKEN = (
+    rf"(?:[{_UPPER}]\.(?:[{_UPPER}]\.){{0,3}}+"
+    rf"|[{_UPPER}][^\W\d_]{{0,24}}+(?:[-’'][^\W\d_]{{1,24}}+){{0,2}}+\.?)"
+)
+_PARTICLE = r"(?:van|von|de|der|den|del|della|da|di|du|le|la|bin|ibn|al|el|dos|das|ter) "
+# A run of capitalised tokens separated by single spaces: "Leonard E. Burman", "Mr. Trump".
+_NAME_RUN = re.compile(rf"(?<![\w’'.\-]){_TOKEN}(?: (?:{_PARTICLE})?{_TOKEN}){{0,7}}+")
+_TOKEN_SPLIT = re.compile(r"[^ ]{1,80}")
+_CUE_AFTER = re.compile(
+    r"[ ]{0,2}(?:,[^,.\n“”\"]{1,80},[ ]{0,2})?(?:has |had |was |is |also |later |then |"
+    r"previously |recently |once ){0,2}([a-z]{2,14})\b"
+)
+_LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z\-]{1,20})[ ]{1,2}$")
+_ROLE_WINDOW = re.compile(r"((?:[\w’'.\-]{1,25},? ){1,7})$")
+_APPOSITIVE_AFTER = re.compile(r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?),")
+_MONEY_OR_NUMBER = re.compile(r"\d")
+
+# Titles that by themselves make the following capitalised word a person's name.
+STRONG_TITLES = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father rabbi imam
+    sheikh king queen prince princess pope president gen general col colonel lt maj major
+    capt captain adm admiral sgt sen senator rep representative gov governor mayor judge
+    justice chancellor premier minister secretary ambassador commissioner chairman chairwoman
+    speaker congressman congresswoman sheriff detective coach candidate nominee spokesman
+    spokeswoman director emir ayatollah archbishop bishop cardinal leader""".split()
+)
+_SOCIAL_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady".split())
+_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+_ROLE_MODS = frozenset(
+    """former acting deputy vice prime foreign defence defense interior home finance state
+    national security press campaign chief senior top junior assistant executive general
+    first lady managing communications policy economic political white house federal
+    regional local party majority minority senate house democratic republican labour
+    conservative liberal opposition de facto interim outgoing incoming longtime veteran
+    trade health education justice energy transport environment treasury intelligence
+    military army navy air force secretary-general""".split()
+)
+_DETERMINERS = frozenset("the a an".split())
+_FUNCTION_WORDS = frozenset(
+    """the a an in at on by for of and but or with from to as after before during since said
+    says told when while if then speaking meanwhile however this that these those it he she
+    they we i""".split()
+)
+
+
+@dataclass(slots=True)
+class Entity:
+    """One person (or, as a speaker, an organisation) with the mentions merged into it."""
+
+    name: str
+    surname: str
+    given: str | None
+    gender: str
+    first: int
+    aliases: list[str] = field(default_factory=list)
+    role: str | None = None
+    mentions: int = 0
+    quotes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the text that names an entity (``entity`` indexes ``PeopleIndex.entities``)."""
+
+    start: int
+    end: int
+    entity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """A capitalised phrase that names an organisation, outlet or agency."""
+
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(slots=True)
+class PeopleIndex:
+    """Everything the people pass learnt; the quote pass resolves speakers against it."""
+
+    entities: list[Entity]
+    mentions: list[Mention]
+    orgs: list[OrgMention]
+    excluded: set[int] = field(default_factory=set)
+    _mention_starts: list[int] = field(init=False, repr=False)
+    _org_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._mention_starts = [m.start for m in self.mentions]
+        self._org_starts = [o.start for o in self.orgs]
+
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """Person mentions starting in ``[start, end)``, in text order."""
+        i = bisect_left(self._mention_starts, start)
+        j = bisect_left(self._mention_starts, end)
+        return self.mentions[i:j]
+
+    def orgs_between(self, start: int, end: int) -> list[OrgMention]:
+        """Organisation mentions starting in ``[start, end)``, in text order."""
+        i = bisect_left(self._org_starts, start)
+        j = bisect_left(self._org_starts, end)
+        return self.orgs[i:j]
+
+    def mentions_before(self, pos: int, limit: int = 40) -> list[Mention]:
+        """Up to ``limit`` person mentions ending before ``pos``, nearest first."""
+        i = bisect_left(self._mention_starts, pos)
+        out = []
+        for k in range(i - 1, max(-1, i - 1 - limit), -1):
+            if self.mentions[k].end <= pos:
+                out.append(self.mentions[k])
+        return out
+
+    def people(self) -> tuple[Person, ...]:
+        """The people found, most-mentioned first (ties: first mentioned first)."""
+        ranked = sorted(
+            (e for i, e in enumerate(self.entities) if i not in self.excluded),
+            key=lambda e: (-e.mentions, e.first),
+        )
+        return tuple(
+            Person(
+                name=e.name,
+                aliases=tuple(a for a in e.aliases if a != e.name),
+                mentions=e.mentions,
+                quotes=e.quotes,
+                role=e.role,
+            )
+            for e in ranked
+        )
+
+
+@dataclass(slots=True)
+class _Seg:
+    start: int
+    end: int
+    words: list[str]  # original tokens
+    lows: list[str]  # lower-case, without a trailing full stop
+    starts: list[int]
+
+
+def _is_title_case_line(line: str) -> bool:
+    """A heading: most words of four letters or more are capitalised, no final full stop."""
+    stripped = line.rstrip()
+    if not stripped or len(stripped) > 200 or stripped[-1] in ".!?”\"'’:;,":
+        return False
+    words = [w for w in stripped.split() if len(w) >= 4 and w[0].isalpha()]
+    if len(words) < 2:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.75
+
+
+def _segments(text: str, start: int, end: int) -> list[_Seg]:
+    """Split one run of capitalised tokens into name-like segments."""
+    segs: list[_Seg] = []
+    cur = _Seg(0, 0, [], [], [])
+
+    def flush() -> None:
+        nonlocal cur
+        if cur.words:
+            cur.end = cur.starts[-1] + len(cur.words[-1])
+            segs.append(cur)
+        cur = _Seg(0, 0, [], [], [])
+
+    for m in _TOKEN_SPLIT.finditer(text, start, end):
+        word = m.group()
+        pos = m.start()
+        brk = False
+        if word.endswith(("’s", "'s")) and len(word) > 2:
+            word = word[:-2]
+            brk = True
+        elif word.endswith(("’", "'")):
+            word = word[:-1]
+            brk = True
+        low = word.lower()
+        if word.endswith("."):
+            bare = low[:-1]
+            is_initial = len(bare) == 1 or (len(bare) >= 3 and bare.count(".") >= 1)
+            if not is_initial and bare not in lex.ABBREVIATIONS:
+                word = word[:-1]
+                low = bare
+                brk = True
+            else:
+                low = bare
+        if low in lex.NAME_PARTICLES and not cur.words:
+            continue
+        if low in lex.STOP_CAPS or not word:
+            flush()
+            continue
+        if not cur.words:
+            cur.start = pos
+        cur.words.append(word)
+        cur.lows.append(low)
+        cur.starts.append(pos)
+        if brk:
+            flush()
+    flush()
+    return segs
+
+
+def _is_org(lows: list[str]) -> bool:
+    if any(w in lex.ORG_WORDS for w in lows):
+        return True
+    return " ".join(lows) in lex.KNOWN_ORGS or (len(lows) == 1 and lows[0] in lex.KNOWN_ORGS)
+
+
+def _is_place(lows: list[str]) -> bool:
+    return all(w in lex.PLACES for w in lows)
+
+
+def _gender_of(given: str | None, titles: list[str]) -> str:
+    for t in titles:
+        g = lex.HONORIFICS.get(t, "")
+        if g:
+            return g
+    if given:
+        if given in lex.MALE_NAMES and given not in lex.FEMALE_NAMES:
+            return "m"
+        if given in lex.FEMALE_NAMES and given not in lex.MALE_NAMES:
+            return "f"
+    return ""
+
+
+def _canon_given(given: str) -> str:
+    return lex.NICKNAMES.get(given, given)
+
+
+def _surname_of(lows: list[str]) -> str:
+    k = len(lows) - 1
+    while k > 0 and lows[k] in _SUFFIXES:
+        k -= 1
+    return lows[k]
+
+
+def _role_before(text: str, seg_start: int) -> str | None:
+    """A role written right before a name: "US defence secretary Jim Mattis"."""
+    window = text[max(0, seg_start - 90) : seg_start]
+    appositive = window.endswith(", ")
+    if appositive:
+        window = window[:-2] + " "
+    m = _ROLE_WINDOW.search(window)
+    if not m:
+        return None
+    words = m.group(1).split()
+    if not words:
+        return None
+    last = words[-1].rstrip(",").lower()
+    if last not in lex.ROLE_NOUNS and last not in STRONG_TITLES:
+        return None
+    k = len(words) - 1
+    while k > 0:
+        w = words[k - 1]
+        if w.endswith(","):
+            break
+        lw = w.lower()
+        if (
+            lw in lex.ROLE_NOUNS
+            or lw in _ROLE_MODS
+            or lw in STRONG_TITLES
+            or (w[0].isupper() and lw not in _FUNCTION_WORDS)
+            or lw in lex.PLACES
+        ):
+            k -= 1
+            continue
+        if appositive and lw in _DETERMINERS:
+            break
+        if appositive and w.isalpha() and w.islower() and k - 2 >= 0:
+            prev = words[k - 2].lower()
+            if prev in _DETERMINERS or (words[k - 2][0].isupper() and prev not in _FUNCTION_WORDS):
+                k -= 1
+                continue
+        break
+    role_words = [w.rstrip(",") for w in words[k:]]
+    role = " ".join(role_words)
+    if role.lower() in STRONG_TITLES and role.lower() in _SOCIAL_TITLES:
+        return None
+    return role or None
+
+
+def _role_after(text: str, seg_end: int) -> str | None:
+    """A role in an appositive after a name: "Sergei Shoigu, Russia's defence minister,"."""
+    m = _APPOSITIVE_AFTER.match(text, seg_end, seg_end + 120)
+    if not m:
+        return None
+    phrase = m.group(1).strip()
+    words = phrase.split()
+    if not words or len(words) > 14 or _MONEY_OR_NUMBER.match(phrase):
+        return None
+    head = [w.lower().strip("’'s") for w in words[:5]]
+    if words[0].lower() in ("who", "which", "whose", "where", "when"):
+        return None
+    if not any(w in lex.ROLE_NOUNS for w in head):
+        return None
+    if words[0].lower() in _DETERMINERS:
+        phrase = phrase.split(" ", 1)[1] if " " in phrase else phrase
+    return phrase
+
+
+class _Builder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.entities: list[Entity] = []
+        self.by_full: dict[tuple[str, str], int] = {}
+        self.by_surname: dict[str, list[int]] = {}
+        self.mentions: list[Mention] = []
+        self.orgs: list[OrgMention] = []
+
+    def _new(self, name: str, surname: str, given: str | None, gender: str, first: int) -> int:
+        self.entities.append(Entity(name, surname, given, gender, first))
+        idx = len(self.entities) - 1
+        self.by_surname.setdefault(surname, []).append(idx)
+        if given:
+            self.by_full[(_canon_given(given), surname)] = idx
+        return idx
+
+    def _add_mention(self, idx: int, start: int, end: int, alias: str) -> None:
+        ent = self.entities[idx]
+        ent.mentions += 1
+        if alias not in ent.aliases:
+            ent.aliases.append(alias)
+        self.mentions.append(Mention(start, end, idx))
+
+    def full_name(self, seg: _Seg, i: int, titles: list[str]) -> None:
+        words = seg.words[i : i + 5]
+        lows = seg.lows[i : i + 5]
+        given = lows[0]
+        surname = _surname_of(lows)
+        key = (_canon_given(given), surname)
+        idx = self.by_full.get(key)
+        name = " ".join(words)
+        if idx is None:
+            idx = self._new(name, surname, given, _gender_of(given, titles), seg.starts[i])
+        ent = self.entities[idx]
+        if ent.given is None:
+            ent.given = given
+            ent.name = name
+        if ent.role is None:
+            ent.role = _role_before(self.text, seg.starts[0] if titles else seg.starts[i])
+            if ent.role is None:
+                ent.role = _role_after(self.text, seg.end)
+            if ent.role is None and titles:
+                ent.role = " ".join(seg.words[:i])
+        start = seg.starts[0] if titles and titles[-1] in _SOCIAL_TITLES else seg.starts[i]
+        self._add_mention(idx, start, seg.end, self.text[start : seg.end])
+
+    def resolve_short(self, seg: _Seg, i: int, titles: list[str], create: bool) -> bool:
+        """A surname, with or without a title; links to a full name when one is known."""
+        lows = seg.lows[i:]
+        surname = _surname_of(lows)
+        cands = self.by_surname.get(surname, [])
+        gender = _gender_of(None, titles)
+        if len(lows) > 1:
+            given = lows[0]
+            cands = [c for c in cands if self.entities[c].given in (None, given)] or []
+        if gender:
+            cands = [c for c in cands if self.entities[c].gender in ("", gender)]
+        start = seg.starts[0] if titles else seg.starts[i]
+        alias = self.text[start : seg.end]
+        if cands:
+            idx = min(cands, key=lambda c: self.entities[c].first)
+            self._add_mention(idx, start, seg.end, alias)
+            if self.entities[idx].role is None and titles and titles[-1] not in _SOCIAL_TITLES:
+                self.entities[idx].role = " ".join(seg.words[:i])
+            return True
+        if not create:
+            return False
+        idx = self._new(alias, surname, None, gender, start)
+        ent = self.entities[idx]
+        if titles and titles[-1] not in _SOCIAL_TITLES:
+            ent.role = " ".join(seg.words[:i])
+        elif ent.role is None:
+            ent.role = _role_before(self.text, start) or _role_after(self.text, seg.end)
+        self._add_mention(idx, start, seg.end, alias)
+        return True
+
+
+def _followed_by_cue(text: str, end: int) -> bool:
+    m = _CUE_AFTER.match(text, end, end + 120)
+    return bool(m) and m.group(1) in lex.CUE_VERBS
+
+
+def _preceded_by_role(text: str, start: int) -> bool:
+    m = _LOWER_WORD_BEFORE.search(text, max(0, start - 24), start)
+    return bool(m) and m.group(1) in lex.ROLE_NOUNS
+
+
+def index_people(text: str, author: str | None = None) -> PeopleIndex:
+    """Find every person (and organisation phrase) named in ``text``."""
+    text = text[:MAX_CHARS]
+    b = _Builder(text)
+    heading_spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if _is_title_case_line(line):
+            heading_spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+
+    def in_heading(p: int) -> bool:
+        for a, z in heading_spans:
+            if a <= p < z:
+                return True
+        return False
+
+    # Pass 1: segments; full names become entities at once, the rest wait for pass 2.
+    pending: list[tuple[_Seg, int, list[str]]] = []
+    for run in _NAME_RUN.finditer(text):
+        if heading_spans and in_heading(run.start()):
+            continue
+        for seg in _segments(text, run.start(), run.end()):
+            lows = seg.lows
+            n = len(lows)
+            k = 0
+            while k < n and lows[k] in lex.HONORIFICS:
+                k += 1
+            titles = lows[:k]
+            g = next(
+                (
+                    j
+                    for j in range(k, n - 1)
+                    if lows[j] in lex.GIVEN_NAMES and seg.words[j][1:2].islower()
+                ),
+                None,
+            )
+            rest = lows[k:]
+            if g is not None and g == k:
+                tail = lows[g + 1 :]
+                if tail and not _is_org(tail) and tail[-1] not in lex.PLACES:
+                    b.full_name(seg, g, titles)
+                    continue
+            if not rest:
+                continue
+            if _is_org(rest) or _is_org(lows) or (len(rest) == 1 and seg.words[-1].isupper()):
+                b.orgs.append(OrgMention(seg.start, seg.end, " ".join(seg.words)))
+                continue
+            if _is_place(rest):
+                continue
+            if g is not None:
+                tail = lows[g + 1 :]
+                if tail and not _is_org(tail) and tail[-1] not in lex.PLACES:
+                    b.full_name(seg, g, [*titles, *lows[k:g]])
+                    continue
+            if len(rest) > 3:
+                continue
+            pending.append((seg, k, titles))
+
+    # Pass 2: surnames and titled names link to a full name, or become a person of their own.
+    for seg, k, titles in pending:
+        strong = any(t in STRONG_TITLES for t in titles)
+        if b.resolve_short(seg, k, titles, create=False):
+            continue
+        if strong or _followed_by_cue(text, seg.end) or _preceded_by_role(text, seg.start):
+            b.resolve_short(seg, k, titles, create=True)
+        elif len(seg.lows) - k >= 2 and _role_before(text, seg.start):
+            b.resolve_short(seg, k, titles, create=True)
+    # Names first seen bare, before their titled or full form: link once more.
+    b.mentions.sort(key=lambda m: m.start)
+    index = PeopleIndex(b.entities, b.mentions, sorted(b.orgs, key=lambda o: o.start))
+    if author:
+        index.excluded = _author_entities(index, author)
+    return index
+
+
+def _author_entities(index: PeopleIndex, author: str) -> set[int]:
+    names = {a.strip().lower() for a in re.split(r",| and ", author[:300]) if a.strip()}
+    out = set()
+    for i, e in enumerate(index.entities):
+        forms = {e.name.lower(), *(a.lower() for a in e.aliases)}
+        if forms & names:
+            out.add(i)
+    return out
+
+
+def find_people(text: str, *, author: str | None = None) -> tuple[Person, ...]:
+    """People named in ``text``, most-mentioned first; quote counts are left at 0."""
+    return index_people(text, author).people()

@@ -1,0 +1,521 @@
+"""Direct quotations and who said them.
+
+Two steps, both rule-based and linear in the text:
+
+1. ``find_spans`` pairs quotation marks paragraph by paragraph: curly “…”, straight "…"
+   (direction from the characters around each mark), ``''…''`` and ````…''``, « », „“.
+   Single marks nested inside double ones stay part of the quotation; ‘…’ is a quotation
+   mark of its own only in text that has no double marks at all. An unclosed quotation ends
+   at its paragraph; a paragraph that reopens with a mark continues the quotation before it.
+2. ``find_quotes`` attributes each span: a cue verb ("said", "told", "according to", …)
+   after the quotation (“…,” he said / said X) or before it in the same sentence (X said:
+   “…”); else the neighbouring quotation in the paragraph, the quotation it continues, or the
+   quotation or "X said:" that ends the paragraph before. Pronouns go to the most recent
+   person of a fitting gender, descriptors ("the president") to the person or organisation
+   they introduced. Scare quotes, titles and nicknames get no speaker and are left out.
+
+Every regular expression is bounded and input is capped at ``MAX_CHARS``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from reader.models import Quote
+
+from . import _lexicon as lex
+from .people import PeopleIndex, index_people
+
+MAX_CHARS = 200_000
+_MASK = "\x01"
+
+_DOUBLE_MARKS = re.compile(r"``|''|[“”„‟\"«»]")
+_SINGLE_MARKS = re.compile(r"[‘’]")
+_KIND = {
+    "“": "curly",
+    "”": "curly",
+    "„": "curly",
+    "‟": "curly",
+    '"': "straight",
+    "«": "guil",
+    "»": "guil",
+    "``": "tick",
+    "''": "tick",
+    "‘": "single",
+    "’": "single",
+}
+_OPEN_BEFORE = frozenset(" \t\n([{—–-/\u00a0")
+_CLOSE_AFTER = frozenset(" \t\n.,;:!?)]}—–-…/\u00a0")
+_WORD = re.compile(r"[A-Za-z]{1,20}+")
+_ALNUM = re.compile(r"[^\W_]")
+_SENT_END = re.compile(r"[.!?]{1,3}+[)\]]?(?=[ \t\u00a0]{1,5}+[^a-z\s])")
+_TOKEN_RE = re.compile(r"\w+(?:['’]\w+){0,3}+")
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b")
+_DESCRIPTOR = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|"
+    r"[Oo]ther|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ ](?:[\w’'.\-]{1,20}[ ]){0,4}?"
+    r"([a-z][a-z\-]{1,24})\b"
+)
+_BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
+_ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
+_INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
+
+
+@dataclass(slots=True)
+class Span:
+    """One quotation: ``text[start:end]`` is the content between the marks."""
+
+    start: int
+    end: int
+    open_at: int  # position of the opening mark
+    close_end: int  # position just after the closing mark (or the content end if unclosed)
+    para: int  # paragraph number
+    closed: bool
+    continues: int | None = None  # index of the span this one continues (next paragraph)
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int
+    end: int
+    kind: str  # "person", "pronoun", "desc", "org"
+    value: str  # entity index as text, pronoun, head noun, or org name
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
+def _direction(text: str, i: int, j: int, a: int, z: int) -> tuple[bool, bool]:
+    """(looks like an opening mark, looks like a closing mark) from the neighbours."""
+    prev = text[i - 1] if i > a else " "
+    nxt = text[j] if j < z else " "
+    open_ctx = (prev in _OPEN_BEFORE or prev in "“‘\"'") and nxt not in " \t\u00a0"
+    close_ctx = prev not in " \t\u00a0" and (nxt in _CLOSE_AFTER or nxt in "”’\"'")
+    return open_ctx, close_ctx
+
+
+def find_spans(text: str) -> list[Span]:
+    """Every quotation span in ``text`` (see the module docstring for the rules)."""
+    text = text[:MAX_CHARS]
+    single_mode = not _DOUBLE_MARKS.search(text) and "‘" in text
+    mark_re = _SINGLE_MARKS if single_mode else _DOUBLE_MARKS
+    spans: list[Span] = []
+    for pno, (a, z) in enumerate(_paragraphs(text)):
+        marks = [(m.start(), m.end(), m.group()) for m in mark_re.finditer(text, a, z)]
+        if not marks:
+            continue
+        kinds_left: dict[str, int] = {}
+        for _, _, g in marks:
+            kinds_left[_KIND[g]] = kinds_left.get(_KIND[g], 0) + 1
+        cur: tuple[int, int, str] | None = None  # (mark start, content start, kind)
+        first_in_para = True
+        for i, j, g in marks:
+            kind = _KIND[g]
+            kinds_left[kind] -= 1
+            o, c = _direction(text, i, j, a, z)
+            if g in "“„‟«`":
+                o, c = (o or not c), (c and not o and g == "“")
+            elif g in "”»":
+                o, c = (o and not c), (c or not o)
+            elif single_mode and g == "’":
+                o = False
+                c = c and (j >= z or not text[j].isalpha())
+            elif single_mode and g == "‘":
+                o, c = (o or not c), False
+            if cur is None:
+                if o or (not c and kind in ("straight", "tick")):
+                    cur = (i, j, kind)
+                    if first_in_para and i - a <= 1 and spans and not spans[-1].closed:
+                        cont = len(spans) - 1
+                    else:
+                        cont = None
+                    pending_cont = cont
+                first_in_para = False
+                continue
+            start_mark, content_start, ckind = cur
+            closes = False
+            if kind == ckind:
+                closes = c or not o or kind in ("straight", "tick")
+                if kind == "curly" and g in "“„" and not c:
+                    closes = False
+            elif c and kinds_left.get(ckind, 0) == 0 and kind != "single":
+                closes = True
+            if closes:
+                spans_add(spans, text, start_mark, content_start, i, j, pno, True, pending_cont)
+                cur = None
+        if cur is not None:
+            start_mark, content_start, _ = cur
+            spans_add(spans, text, start_mark, content_start, z, z, pno, False, pending_cont)
+    return spans
+
+
+def spans_add(
+    spans: list[Span],
+    text: str,
+    open_at: int,
+    cstart: int,
+    cend: int,
+    close_end: int,
+    para: int,
+    closed: bool,
+    cont: int | None,
+) -> None:
+    """Trim the content's white space and keep the span when it holds a word."""
+    while cstart < cend and text[cstart].isspace():
+        cstart += 1
+    while cend > cstart and text[cend - 1].isspace():
+        cend -= 1
+    if cend <= cstart or not _ALNUM.search(text, cstart, cend):
+        return
+    if cont is not None and (cont >= len(spans) or spans[cont].para != para - 1):
+        cont = None
+    spans.append(Span(cstart, cend, open_at, close_end, para, closed, cont))
+
+
+class _Attributor:
+    def __init__(self, text: str, spans: list[Span], index: PeopleIndex) -> None:
+        self.text = text
+        self.spans = spans
+        self.index = index
+        pieces = []
+        last = 0
+        for s in spans:
+            pieces.append(text[last : s.start])
+            pieces.append(_MASK * (s.end - s.start))
+            last = s.end
+        pieces.append(text[last:])
+        self.masked = "".join(pieces)
+        self.paras = _paragraphs(text)
+        self.para_starts = [p[0] for p in self.paras]
+        self.bounds = self._sentence_bounds()
+
+    def _sentence_bounds(self) -> list[int]:
+        t = self.masked
+        out = [a for a, _ in self.paras]
+        for m in _SENT_END.finditer(t):
+            p = m.start()
+            k = p
+            while k > 0 and (t[k - 1].isalpha() or t[k - 1] == "."):
+                k -= 1
+                if p - k > 12:
+                    break
+            word = t[k:p].lower()
+            if word in lex.ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            out.append(m.end())
+        for s in self.spans:
+            if not s.closed:
+                continue
+            k = s.end - 1
+            if self.text[k] in ".!?":
+                n = s.close_end
+                while n < len(t) and t[n] in " \t\u00a0":
+                    n += 1
+                if n >= len(t) or t[n] == "\n" or t[n].isupper() or t[n] in "“\"'‘«":
+                    out.append(s.close_end)
+        out.sort()
+        return out
+
+    def sentence(self, a: int, z: int) -> tuple[int, int]:
+        """The sentence around ``[a, z)``, clipped to its paragraph."""
+        p = bisect_right(self.para_starts, a) - 1
+        pa, pz = self.paras[max(p, 0)]
+        i = bisect_right(self.bounds, a) - 1
+        s0 = max(self.bounds[i] if i >= 0 else pa, pa)
+        j = bisect_left(self.bounds, z + 1)
+        s1 = min(self.bounds[j] if j < len(self.bounds) else pz, pz)
+        return s0, max(s1, z)
+
+    # candidates ---------------------------------------------------------------------------
+    def candidates(self, a: int, z: int) -> list[_Cand]:
+        t = self.masked
+        out: list[_Cand] = []
+        taken: list[tuple[int, int]] = []
+        for m in self.index.mentions_between(a, z):
+            if m.end <= z and t[m.start] != _MASK:
+                out.append(_Cand(m.start, m.end, "person", str(m.entity)))
+                taken.append((m.start, m.end))
+        for o in self.index.orgs_between(a, z):
+            if o.end <= z and t[o.start] != _MASK:
+                out.append(_Cand(o.start, o.end, "org", o.name))
+                taken.append((o.start, o.end))
+        for m in _PRONOUN.finditer(t, a, z):
+            out.append(_Cand(m.start(), m.end(), "pronoun", m.group().lower()))
+        for m in _DESCRIPTOR.finditer(t, a, z):
+            head = m.group(1)
+            if head in lex.ROLE_NOUNS or head in lex.ORG_NOUNS:
+                if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                    out.append(_Cand(m.start(), m.end(), "desc", head))
+        for m in _BARE_PLURAL.finditer(t, a, z):
+            if m.group(1).lower() in lex.ROLE_NOUNS:
+                if not any(s <= m.start() < e for s, e in taken):
+                    out.append(_Cand(m.start(), m.end(1), "desc", m.group(1).lower()))
+        out.sort(key=lambda c: (c.start, -c.end))
+        return out
+
+    def cues(self, a: int, z: int) -> list[tuple[int, int, str]]:
+        t = self.masked
+        out = []
+        for m in _WORD.finditer(t, a, z):
+            w = m.group()
+            if w.islower() and w in lex.CUE_VERBS:
+                out.append((m.start(), m.end(), w))
+        for m in _ACCORDING.finditer(t, a, z):
+            out.append((m.start(), m.end(), "according to"))
+        out.sort()
+        return out
+
+    # resolution ---------------------------------------------------------------------------
+    def resolve(self, c: _Cand) -> str | None:
+        if c.kind == "person":
+            return self.index.entities[int(c.value)].name
+        if c.kind == "org":
+            return c.value
+        if c.kind == "pronoun":
+            return self.resolve_pronoun(c.start, c.value)
+        return self.resolve_descriptor(c)
+
+    def resolve_pronoun(self, pos: int, pronoun: str) -> str | None:
+        t = self.masked
+        if pronoun in ("he", "she"):
+            want = "m" if pronoun == "he" else "f"
+            for m in self.index.mentions_before(pos, 60):
+                if t[m.start] == _MASK:
+                    continue
+                ent = self.index.entities[m.entity]
+                if ent.gender in ("", want):
+                    return ent.name
+            return None
+        if pronoun == "it":
+            for o in reversed(self.index.orgs_between(max(0, pos - 400), pos)):
+                if t[o.start] != _MASK:
+                    return o.name
+        return None
+
+    def resolve_descriptor(self, c: _Cand) -> str | None:
+        head = c.value
+        text = self.text[c.start : c.end]
+        if head in lex.ROLE_NOUNS:
+            for m in self.index.mentions_before(c.start, 80):
+                ent = self.index.entities[m.entity]
+                role = (ent.role or "").lower()
+                if head in role.split() or any(
+                    a.lower().startswith(head + " ") for a in ent.aliases
+                ):
+                    return ent.name
+            return text
+        if head in lex.ORG_NOUNS:
+            orgs = self.index.orgs_between(max(0, c.start - 3000), c.start)
+            if orgs and head in ("newspaper", "daily", "paper", "tabloid", "agency", "network"):
+                return orgs[-1].name
+            return text
+        return text
+
+    # attribution patterns -------------------------------------------------------------------
+    def after(self, s: Span, s1: int) -> tuple[_Cand, str] | None:
+        """“…,” he said / “…,” said X / “…,” X, a spokesman, told Reuters."""
+        a = s.close_end
+        z = min(s1, a + 260)
+        if a >= z:
+            return None
+        lead = _INVERTED_LEAD.match(self.masked, a, z)
+        p0 = lead.end() if lead else a
+        cues = self.cues(p0, z)
+        if not cues:
+            return None
+        cands = self.candidates(p0, z)
+        first_cue = cues[0]
+        if first_cue[0] == p0:
+            after_cue = [c for c in cands if first_cue[1] <= c.start <= first_cue[1] + 16]
+            if after_cue:
+                return after_cue[0], first_cue[2]
+            return None
+        if not cands or cands[0].start > p0 + 1:
+            return None
+        subj = cands[0]
+        for cs, _ce, w in cues:
+            if cs >= subj.end:
+                if w == "according to":
+                    continue
+                return subj, w
+        return None
+
+    def before(self, s: Span, s0: int) -> tuple[_Cand, str] | None:
+        """X said: “…” / X told reporters that “…” / according to X, “…”."""
+        z = s.open_at
+        a = max(s0, z - 400)
+        if a >= z:
+            return None
+        cues = self.cues(a, z)
+        if not cues:
+            return None
+        cands = self.candidates(a, z)
+        for cs, ce, w in reversed(cues):
+            if w == "according to":
+                follow = [c for c in cands if ce <= c.start <= ce + 16]
+                if follow:
+                    return follow[0], w
+                continue
+            prior = [c for c in cands if c.end <= cs]
+            strong = [c for c in prior if c.kind in ("person", "pronoun")]
+            if strong:
+                return strong[-1], w
+            if prior:
+                return prior[-1], w
+            follow = [c for c in cands if ce <= c.start <= ce + 16 and c.kind != "pronoun"]
+            if follow:
+                return follow[0], w
+        return None
+
+    def according_in(self, a: int, z: int) -> tuple[_Cand, str] | None:
+        for m in _ACCORDING.finditer(self.masked, a, z):
+            follow = [c for c in self.candidates(m.end(), min(z, m.end() + 80))]
+            if follow and follow[0].start <= m.end() + 4:
+                return follow[0], "according to"
+        return None
+
+
+def _words_in(text: str, a: int, z: int) -> int:
+    return sum(1 for _ in _TOKEN_RE.finditer(text, a, z))
+
+
+def _is_partial(text: str, s: Span, para_start: int) -> bool:
+    k = s.open_at - 1
+    while k >= para_start and text[k] in " \t\u00a0":
+        k -= 1
+    first = text[s.start]
+    if k < para_start:
+        return first.islower()
+    prev = text[k]
+    if first.islower():
+        return True
+    if prev.isalnum():
+        m = re.search(r"([a-z]{1,20})$", text[max(para_start, k - 20) : k + 1])
+        return not (m and m.group(1) in lex.CUE_VERBS)
+    return False
+
+
+def _is_title(text: str, s: Span) -> bool:
+    content = text[s.start : s.end]
+    if content[-1:] in ".!?" or len(content) > 120:
+        return False
+    words = [w for w in content.split() if len(w) >= 4 and w[0].isalpha()]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+@dataclass(slots=True)
+class _Result:
+    speaker: str | None
+    cue: str | None
+    entity: int | None
+    explicit: bool
+
+
+def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
+    """Attribute each span and drop scare quotes and titles."""
+    at = _Attributor(text, spans, index)
+    results: list[_Result] = []
+    meta: list[tuple[int, int, bool, bool, int]] = []
+    for s in spans:
+        s0, s1 = at.sentence(s.open_at, s.close_end)
+        pa = at.paras[s.para][0] if s.para < len(at.paras) else 0
+        found = at.after(s, s1) or at.before(s, s0) or at.according_in(s0, s1)
+        res = _Result(None, None, None, False)
+        if found:
+            cand, cue = found
+            res = _Result(at.resolve(cand), cue, None, True)
+            if cand.kind == "person":
+                res.entity = int(cand.value)
+            elif res.speaker is not None:
+                res.entity = _entity_of(index, res.speaker)
+        results.append(res)
+        meta.append((s0, s1, _is_partial(text, s, pa), _is_title(text, s), pa))
+
+    # Fallbacks: neighbours in the paragraph, continued quotations, the paragraph before.
+    for k, s in enumerate(spans):
+        r = results[k]
+        if r.speaker is not None:
+            continue
+        s0, s1, partial, title, pa = meta[k]
+        if partial or title:
+            continue
+        src: _Result | None = None
+        if s.continues is not None and results[s.continues].speaker:
+            src = results[s.continues]
+        if src is None and k > 0 and spans[k - 1].para == s.para and results[k - 1].speaker:
+            src = results[k - 1]
+        if src is None and k + 1 < len(spans) and spans[k + 1].para == s.para:
+            nxt = spans[k + 1]
+            if not text[s.close_end : nxt.open_at].strip() and results[k + 1].speaker:
+                src = results[k + 1]
+        if src is None and not text[pa : s.open_at].strip():
+            src = _from_previous_paragraph(at, spans, results, k)
+        if src is not None:
+            results[k] = _Result(src.speaker, src.cue, src.entity, False)
+
+    quotes: list[Quote] = []
+    for k, s in enumerate(spans):
+        r = results[k]
+        s0, s1, partial, title, _ = meta[k]
+        nwords = _words_in(text, s.start, s.end)
+        speaker = r.speaker
+        if partial and (nwords <= 2 or (nwords <= 3 and not r.explicit)):
+            speaker = None
+        if title and not r.explicit:
+            speaker = None
+        if speaker is None and (partial or title or nwords < 4):
+            continue
+        if speaker is not None and r.entity is not None:
+            index.entities[r.entity].quotes += 1
+        quotes.append(Quote(text[s.start : s.end], speaker, r.cue, s.start, s.end, partial))
+    return quotes
+
+
+def _entity_of(index: PeopleIndex, name: str) -> int | None:
+    for i, e in enumerate(index.entities):
+        if e.name == name:
+            return i
+    return None
+
+
+def _from_previous_paragraph(
+    at: _Attributor, spans: list[Span], results: list[_Result], k: int
+) -> _Result | None:
+    s = spans[k]
+    if s.para == 0:
+        return None
+    pa, pz = at.paras[s.para - 1]
+    prev = [j for j in range(k - 1, -1, -1) if spans[j].para == s.para - 1]
+    tail = at.masked[pa:pz].rstrip()
+    if tail.endswith(":"):
+        s0, _ = at.sentence(pz - 1, pz - 1)
+        fake = Span(pz, pz, pz, pz, s.para - 1, True)
+        found = at.before(fake, s0)
+        if found:
+            cand, cue = found
+            spk = at.resolve(cand)
+            ent = int(cand.value) if cand.kind == "person" else None
+            return _Result(spk, cue, ent, False)
+    if prev and results[prev[0]].speaker:
+        return results[prev[0]]
+    return None
+
+
+def find_quotes(
+    text: str, *, index: PeopleIndex | None = None, author: str | None = None
+) -> tuple[Quote, ...]:
+    """Every direct quotation in ``text`` with its speaker, in text order."""
+    text = text[:MAX_CHARS]
+    if index is None:
+        index = index_people(text, author)
+    return tuple(attribute(text, find_spans(text), index))
