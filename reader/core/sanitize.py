@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 # Whole escape sequences first, so their parameters do not survive as visible garbage.
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,16}[@-~]?"  # CSI
-    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS...
+    # OSC, DCS, SOS, PM, APC strings up to their terminator
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -/]{0,4}[0-~]?"  # other ESC sequences
 )
 _CONTROLS = re.compile(

@@ -1,0 +1,400 @@
+"""Fetch feeds and pages over HTTP with hard limits.
+
+One ``Fetcher`` wraps one shared ``httpx.AsyncClient`` (injected, so tests can pass a
+``MockTransport``). Every request has a total deadline, byte caps on the raw and the decoded
+body, an allow-list of content encodings decoded by our own bounded ``zlib`` loop, redirects
+followed by hand (at most ``MAX_REDIRECTS``, http/https only, permanent ones reported), a global
+and a per-host concurrency limit, conditional GET and a bounded retry on 429/503.
+See HOSTILE.md §2 for why each of these exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from reader import __version__
+from reader.core.sanitize import is_web_url, sanitize_line
+from reader.errors import FetchError, FetchTimeout
+
+USER_AGENT = (
+    f"newsreader/{__version__} (terminal news reader; +https://pypi.org/project/newsreader/)"
+)
+FEED_MAX_BYTES = 10 * 1024 * 1024
+PAGE_MAX_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 8
+MAX_RETRIES = 2
+RETRY_AFTER_MAX = 10.0
+_CHUNK_OUT = 64 * 1024
+_REDIRECTS = {301, 302, 303, 307, 308}
+_PERMANENT = {301, 308}
+_ACCEPT_FEED = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
+)
+_ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one GET produced. ``body`` is decoded (no Content-Encoding left)."""
+
+    url: str  # the URL we were asked for
+    final_url: str  # after redirects
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    not_modified: bool = False
+    permanent_url: str | None = None  # set when every redirect on the way was permanent
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class FetchLimits:
+    """Knobs of one fetcher; defaults are the documented ones."""
+
+    max_in_flight: int = 32
+    per_host: int = 4
+    deadline: float = 30.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    feed_max_bytes: int = FEED_MAX_BYTES
+    page_max_bytes: int = PAGE_MAX_BYTES
+    max_retries: int = MAX_RETRIES
+    retry_after_max: float = RETRY_AFTER_MAX
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+def make_client(limits: FetchLimits | None = None, **kwargs: object) -> httpx.AsyncClient:
+    """The one shared client: our timeouts, pool size and headers; redirects are ours to follow."""
+    limits = limits or FetchLimits()
+    timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
+    pool = httpx.Limits(
+        max_connections=limits.max_in_flight, max_keepalive_connections=limits.max_in_flight
+    )
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=pool,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def host_of(url: str) -> str:
+    """The host name of a URL, for messages and per-host limits."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
+
+
+def check_url(url: str) -> str:
+    """Return the URL stripped, or raise FetchError naming what is wrong with it."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise FetchError(f"malformed URL {sanitize_line(url, 200)!r}: {exc}") from None
+    if not parts.scheme:
+        raise FetchError(
+            f"malformed URL {sanitize_line(url, 200)!r}: it has no http:// or https://"
+        )
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError(
+            f"unsupported URL scheme {parts.scheme!r}: only http and https feeds can be fetched"
+        )
+    if not parts.hostname or " " in url:
+        raise FetchError(f"malformed URL {sanitize_line(url, 200)!r}: it has no valid host")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise FetchError(f"malformed URL {sanitize_line(url, 200)!r}: bad port") from None
+    return url
+
+
+class _Decoder:
+    """Bounded decoder for one Content-Encoding layer (identity, gzip or deflate)."""
+
+    def __init__(self, encoding: str) -> None:
+        self._zlib: zlib._Decompress | None
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
+            self._deflate_sniff = True
+        else:
+            raise FetchError(f"unsupported content encoding {sanitize_line(encoding, 40)!r}")
+        self._raw_deflate_tried = False
+
+    def feed(self, data: bytes, room: int) -> tuple[bytes, bool]:
+        """Decode ``data``; return (output, over) where over means more than ``room`` bytes."""
+        if self._zlib is None:
+            return data, len(data) > room
+        out = bytearray()
+        buf = data
+        while buf:
+            try:
+                chunk = self._zlib.decompress(buf, _CHUNK_OUT)
+            except zlib.error:
+                if not self._raw_deflate_tried and not out and getattr(self, "_deflate_sniff", 0):
+                    # Some servers send raw deflate without the zlib header.
+                    self._raw_deflate_tried = True
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise FetchError("the response is not valid compressed data") from None
+            out += chunk
+            if len(out) > room:
+                return bytes(out), True
+            buf = self._zlib.unconsumed_tail
+            if self._zlib.eof:
+                break
+            if not chunk and not buf:
+                break
+        return bytes(out), False
+
+    def flush(self, room: int) -> tuple[bytes, bool]:
+        if self._zlib is None:
+            return b"", False
+        out = self._zlib.flush(_CHUNK_OUT)
+        return out, len(out) > room
+
+
+def _retry_after(value: str | None, cap: float) -> float:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date), capped."""
+    if not value:
+        return 1.0
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 1.0
+    return max(0.0, min(when - time.time(), cap))
+
+
+def _connect_message(exc: Exception, url: str) -> str:
+    host = host_of(url)
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 8:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    text = " ".join(f"{c} {getattr(c, 'errno', '')}" for c in chain).lower()
+    if any(getattr(c, "errno", None) in (111, 61) for c in chain):
+        return f"{host} refused the connection"
+    if any(
+        s in text
+        for s in (
+            "name or service",
+            "nodename nor servname",
+            "getaddrinfo",
+            "name resolution",
+            "no address",
+            "errno -2",
+            "errno -3",
+            "errno -5",
+            "errno 8",
+        )
+    ):
+        return f"could not resolve host {host}"
+    if "refused" in text or "errno 111" in text or "errno 61" in text:
+        return f"{host} refused the connection"
+    if "ssl" in text or "certificate" in text:
+        return f"TLS error talking to {host}: {sanitize_line(str(exc), 200)}"
+    return f"could not connect to {host}: {sanitize_line(str(exc), 200) or type(exc).__name__}"
+
+
+class Fetcher:
+    """Capped, deadline-bound GETs through one shared client."""
+
+    def __init__(self, client: httpx.AsyncClient, limits: FetchLimits | None = None) -> None:
+        self.client = client
+        self.limits = limits or FetchLimits()
+        self._global = asyncio.Semaphore(self.limits.max_in_flight)
+        self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self.limits.per_host)
+        )
+
+    async def get(
+        self,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = _ACCEPT_FEED,
+        deadline: float | None = None,
+    ) -> FetchResult:
+        """GET ``url`` with the limits; raise FetchError (or FetchTimeout) with a user message."""
+        url = check_url(url)
+        max_bytes = max_bytes or self.limits.feed_max_bytes
+        deadline = deadline or self.limits.deadline
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._get_following(url, max_bytes, etag, last_modified, accept)
+        except TimeoutError:
+            raise FetchTimeout(f"{host_of(url)} timed out after {deadline:g} s") from None
+
+    async def _get_following(
+        self, url: str, max_bytes: int, etag: str | None, last_modified: str | None, accept: str
+    ) -> FetchResult:
+        current = url
+        permanent = True
+        seen: set[str] = {url}
+        for _hop in range(MAX_REDIRECTS + 1):
+            headers = {"Accept": accept, **self.limits.extra_headers}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            status, resp_headers, body, location = await self._get_retrying(
+                current, headers, max_bytes
+            )
+            if status in _REDIRECTS and location is not None:
+                target = urljoin(current, location)
+                if not is_web_url(target):
+                    raise FetchError(
+                        f"{host_of(current)} redirected to a non-http(s) URL "
+                        f"{sanitize_line(target, 200)!r}"
+                    )
+                if target in seen:
+                    raise FetchError(f"{host_of(current)} redirects in a loop")
+                seen.add(target)
+                permanent = permanent and status in _PERMANENT
+                current = target
+                continue
+            if status == 304:
+                return FetchResult(
+                    url,
+                    current,
+                    status,
+                    resp_headers,
+                    b"",
+                    not_modified=True,
+                    permanent_url=current if permanent and current != url else None,
+                    etag=resp_headers.get("etag") or etag,
+                    last_modified=resp_headers.get("last-modified") or last_modified,
+                )
+            if status >= 400 or status < 200:
+                phrase = _reason(status)
+                raise FetchError(f"{host_of(current)} answered {status} {phrase}".rstrip())
+            if status in _REDIRECTS:
+                raise FetchError(f"{host_of(current)} answered {status} without a Location")
+            return FetchResult(
+                url,
+                current,
+                status,
+                resp_headers,
+                body,
+                permanent_url=current if permanent and current != url else None,
+                etag=resp_headers.get("etag"),
+                last_modified=resp_headers.get("last-modified"),
+            )
+        raise FetchError(f"{host_of(url)}: too many redirects (more than {MAX_REDIRECTS})")
+
+    async def _get_retrying(
+        self, url: str, headers: dict[str, str], max_bytes: int
+    ) -> tuple[int, dict[str, str], bytes, str | None]:
+        attempt = 0
+        while True:
+            status, resp_headers, body, location = await self._get_once(url, headers, max_bytes)
+            if status in (429, 503) and attempt < self.limits.max_retries:
+                attempt += 1
+                await asyncio.sleep(
+                    _retry_after(resp_headers.get("retry-after"), self.limits.retry_after_max)
+                )
+                continue
+            return status, resp_headers, body, location
+
+    async def _get_once(
+        self, url: str, headers: dict[str, str], max_bytes: int
+    ) -> tuple[int, dict[str, str], bytes, str | None]:
+        host = host_of(url)
+        async with self._global, self._hosts[host]:
+            try:
+                async with self.client.stream("GET", url, headers=headers) as response:
+                    resp_headers = {k.lower(): v for k, v in response.headers.items()}
+                    status = response.status_code
+                    location = resp_headers.get("location")
+                    if status in _REDIRECTS or status == 304 or status >= 400:
+                        return status, resp_headers, b"", location
+                    body = await _read_capped(response, resp_headers, max_bytes, host)
+                    return status, resp_headers, body, location
+            except FetchError:
+                raise
+            except httpx.ConnectTimeout:
+                raise FetchTimeout(f"{host} did not accept a connection in time") from None
+            except httpx.TimeoutException:
+                raise FetchTimeout(f"{host} stopped sending data (read timeout)") from None
+            except httpx.ConnectError as exc:
+                raise FetchError(_connect_message(exc, url)) from None
+            except httpx.RemoteProtocolError as exc:
+                raise FetchError(
+                    f"{host} broke the HTTP protocol: {sanitize_line(str(exc), 200)}"
+                ) from None
+            except httpx.HTTPError as exc:
+                detail = sanitize_line(str(exc), 200) or type(exc).__name__
+                raise FetchError(f"request to {host} failed: {detail}") from None
+            except OSError as exc:
+                raise FetchError(_connect_message(exc, url)) from None
+
+
+async def _read_capped(
+    response: httpx.Response, headers: Mapping[str, str], max_bytes: int, host: str
+) -> bytes:
+    """Read the raw body, decoding one allowed Content-Encoding layer, within ``max_bytes``."""
+    too_large = FetchError(f"{host} sent more than {_size(max_bytes)} (response too large)")
+    length = headers.get("content-length", "").strip()
+    if length.isdigit() and int(length) > max_bytes:
+        raise too_large
+    encodings = [e.strip().lower() for e in headers.get("content-encoding", "").split(",")]
+    encodings = [e for e in encodings if e and e != "identity"]
+    if len(encodings) > 1:
+        raise FetchError(
+            f"{host} sent stacked content encodings ({', '.join(encodings)}), which we refuse"
+        )
+    decoder = _Decoder(encodings[0] if encodings else "")
+    out = bytearray()
+    raw_total = 0
+    async for chunk in response.aiter_raw():
+        raw_total += len(chunk)
+        if raw_total > max_bytes:
+            raise too_large
+        data, over = decoder.feed(chunk, max_bytes - len(out))
+        out += data
+        if over:
+            raise too_large
+    data, over = decoder.flush(max_bytes - len(out))
+    out += data
+    if over:
+        raise too_large
+    return bytes(out)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MiB"
+    return f"{n} bytes"
+
+
+def _reason(status: int) -> str:
+    try:
+        from http import HTTPStatus
+
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

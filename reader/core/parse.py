@@ -1,0 +1,338 @@
+"""Turn feed bytes into sanitised entries with stable identity keys.
+
+feedparser only ever sees ``BytesIO(body)`` (a ``bytes`` argument can make it open a local
+file), with the response headers so that charsets and relative links resolve. Before that, an
+entity-expansion estimate refuses the quadratic blow-up that feedparser's loose parser would
+otherwise expand (HOSTILE.md §1), and an item cap cuts giant feeds to the newest entries.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import json
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+import lxml.html
+
+from reader.core.sanitize import AUTHOR_MAX, BODY_MAX, TITLE_MAX, safe_url, sanitize, sanitize_line
+from reader.errors import FeedError
+from reader.models import ParsedEntry, ParsedFeed
+
+MAX_ITEMS = 2000
+ENTITY_EXPANSION_MAX = 4 * 1024 * 1024
+EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
+FUTURE_SLACK = 2 * 24 * 3600
+
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_ENTITY = re.compile(rb"""<!ENTITY\s{1,64}([\w.:-]{1,256})\s{1,64}(?:"([^"]*)"|'([^']*)')""")
+_ITEM_START = re.compile(rb"<(?:[\w-]{1,64}:)?(item|entry)[\s>/]")
+_ROOT_TAG = re.compile(rb"<((?:[\w-]{1,64}:)?(rss|feed|RDF))[\s>]")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def entity_expansion_estimate(data: bytes) -> int:
+    """Estimate the characters that internal entity references would expand to."""
+    match = _ROOT.search(data)
+    head = data[: match.start()] if match else data
+    if b"<!ENTITY" not in head:
+        return 0
+    body = data[len(head) :]
+    total = 0
+    for name, dq, sq in _ENTITY.findall(head):
+        value = dq or sq
+        total += body.count(b"&" + name + b";") * max(len(value), 1)
+        # Entities that reference other entities multiply; count their expansion too.
+        total += head.count(b"&" + name + b";") * max(len(value), 1)
+    return total
+
+
+def guard_entities(data: bytes) -> None:
+    """Refuse a feed whose entities would expand past ``ENTITY_EXPANSION_MAX`` characters."""
+    if entity_expansion_estimate(data) > ENTITY_EXPANSION_MAX:
+        raise FeedError(
+            "the feed declares XML entities that would expand to gigabytes "
+            "(an entity expansion attack); refused"
+        )
+
+
+def truncate_items(data: bytes, max_items: int) -> tuple[bytes, int]:
+    """Cut a feed after its first ``max_items`` items (feeds list newest first).
+
+    Returns the bytes to parse and how many items were dropped.
+    """
+    starts = [m.start() for m in _ITEM_START.finditer(data)]
+    if len(starts) <= max_items:
+        return data, 0
+    cut = starts[max_items]
+    root = _ROOT_TAG.search(data)
+    if root is None:
+        closing = b""
+    else:
+        name, local = root.group(1), root.group(2)
+        closing = b"</channel></" + name + b">" if local == b"rss" else b"</" + name + b">"
+    return data[:cut] + closing, len(starts) - max_items
+
+
+def is_html_response(content_type: str | None, body: bytes) -> bool:
+    """True when the response looks like a web page rather than a feed."""
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype in _HTML_TYPES:
+        return True
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def discover_feeds(body: bytes, base_url: str) -> list[str]:
+    """Feed URLs a web page announces with ``<link rel="alternate">`` (autodiscovery)."""
+    try:
+        doc = lxml.html.document_fromstring(body[: 2 * 1024 * 1024])
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    types = {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/json",
+        "text/xml",
+        "application/xml",
+    }
+    found: list[str] = []
+    for link in doc.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        ctype = (link.get("type") or "").lower().split(";")[0].strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" not in rel or ctype not in types or not href:
+            continue
+        url = safe_url(urljoin(base_url, href))
+        if url and url != base_url and url not in found:
+            found.append(url)
+    return found
+
+
+def _fragment_text(html: str) -> str:
+    """Plain text of an HTML fragment, paragraphs separated by blank lines."""
+    if "<" not in html and "&" not in html:
+        return html
+    try:
+        from reader.core.extract import html_fragment_to_text
+    except ImportError:  # pragma: no cover - during bootstrap
+        html_fragment_to_text = None
+    if html_fragment_to_text is not None:
+        return html_fragment_to_text(html)
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div").text_content()
+    except (ValueError, lxml.etree.ParserError):
+        return html
+
+
+def _text_of(detail: Mapping[str, Any] | None, fallback: str) -> str:
+    """The text of a feedparser text construct, HTML turned into text."""
+    if not detail:
+        return fallback
+    value = str(detail.get("value") or fallback or "")
+    if str(detail.get("type") or "").lower() in ("text/html", "application/xhtml+xml"):
+        return _fragment_text(value)
+    return value
+
+
+def _timestamp(entry: Mapping[str, Any], fetched_at: float) -> tuple[float, str | None]:
+    """A clamped epoch time for an entry, and the raw date string it came from."""
+    raw = None
+    for key in ("published", "updated", "created"):
+        if entry.get(key):
+            raw = str(entry.get(key))
+            break
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if not parsed:
+            continue
+        try:
+            stamp = float(calendar.timegm(parsed))
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if EARLIEST <= stamp <= fetched_at + FUTURE_SLACK:
+            return stamp, raw
+        if stamp > fetched_at + FUTURE_SLACK:
+            return fetched_at, raw
+    return fetched_at, raw
+
+
+def _identity(
+    entry: Mapping[str, Any], link: str | None, title: str, raw_date: str | None
+) -> tuple[str, str]:
+    guid = sanitize_line(str(entry.get("id") or ""), 2048)
+    if guid:
+        return guid, "guid"
+    if link:
+        return link, "link"
+    digest = hashlib.sha1(f"{title}\x00{raw_date or ''}".encode()).hexdigest()
+    return f"hash:{digest}", "hash"
+
+
+def _entry_content(entry: Mapping[str, Any]) -> str:
+    contents = entry.get("content") or []
+    best = ""
+    for content in contents:
+        text = _text_of(content, "")
+        if len(text) > len(best):
+            best = text
+    summary = _text_of(entry.get("summary_detail"), str(entry.get("summary") or ""))
+    return best if len(best) >= len(summary) else summary
+
+
+def _clean_paragraphs(text: str) -> str:
+    text = sanitize(text, BODY_MAX)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def parse_feed(
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    url: str = "",
+    *,
+    max_items: int = MAX_ITEMS,
+    fetched_at: float | None = None,
+) -> ParsedFeed:
+    """Parse feed bytes into a ParsedFeed; raise FeedError when they are not a usable feed."""
+    fetched_at = time.time() if fetched_at is None else fetched_at
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if not body.strip():
+        raise FeedError("the response is empty, not a feed")
+    if _looks_json(body):
+        return parse_json_feed(body, url, max_items=max_items, fetched_at=fetched_at)
+    guard_entities(body)
+    body, dropped = truncate_items(body, max_items)
+    response_headers = {"content-location": url} if url else {}
+    if headers.get("content-type"):
+        response_headers["content-type"] = headers["content-type"]
+    if headers.get("content-language"):
+        response_headers["content-language"] = headers["content-language"]
+    try:
+        result = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    except Exception as exc:  # feedparser should not raise, but never let it crash a refresh
+        raise FeedError(f"the feed could not be parsed: {sanitize_line(str(exc), 200)}") from None
+    version = str(result.get("version") or "")
+    entries_raw = result.get("entries") or []
+    if not version and not entries_raw:
+        if is_html_response(headers.get("content-type"), body):
+            raise FeedError("this is a web page, not a feed, and it links to no feed")
+        raise FeedError("the response is not an RSS, Atom, RDF or JSON feed")
+    feed = result.get("feed") or {}
+    title = sanitize_line(
+        _text_of(feed.get("title_detail"), str(feed.get("title") or "")), TITLE_MAX
+    )
+    site = safe_url(str(feed.get("link") or "")) if feed.get("link") else None
+    entries: list[ParsedEntry] = []
+    seen: dict[str, int] = {}
+    for raw in entries_raw[:max_items]:
+        link_raw = str(raw.get("link") or "")
+        link = safe_url(urljoin(url, link_raw)) if link_raw else None
+        entry_title = sanitize_line(
+            _text_of(raw.get("title_detail"), str(raw.get("title") or "")), TITLE_MAX
+        )
+        published, raw_date = _timestamp(raw, fetched_at)
+        key, source = _identity(raw, link, entry_title, raw_date)
+        if key in seen:
+            # Duplicate id inside one fetch: tell the items apart by their content.
+            digest = hashlib.sha1(f"{key}\x00{link}\x00{entry_title}".encode()).hexdigest()
+            key, source = f"hash:{digest}", "hash"
+            if key in seen:
+                continue
+        seen[key] = 1
+        author = sanitize_line(str(raw.get("author") or ""), AUTHOR_MAX) or None
+        summary = _clean_paragraphs(_entry_content(raw))
+        entries.append(
+            ParsedEntry(
+                key=key,
+                key_source=source,
+                title=entry_title or (summary[:80] if summary else "(untitled)"),
+                link=link,
+                author=author,
+                published=published,
+                published_raw=sanitize_line(raw_date, 100) if raw_date else None,
+                summary=summary,
+            )
+        )
+    return ParsedFeed(
+        title=title,
+        link=site,
+        entries=tuple(entries),
+        version=version or "unknown",
+        truncated=dropped + max(0, len(entries_raw) - max_items),
+    )
+
+
+def _looks_json(body: bytes) -> bool:
+    return body.lstrip()[:1] == b"{"
+
+
+def parse_json_feed(
+    body: bytes, url: str = "", *, max_items: int = MAX_ITEMS, fetched_at: float | None = None
+) -> ParsedFeed:
+    """Parse a JSON Feed (1.0 or 1.1), which feedparser does not read."""
+    fetched_at = time.time() if fetched_at is None else fetched_at
+    try:
+        doc = json.loads(body)
+    except ValueError as exc:
+        raise FeedError(f"the JSON feed is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+        "https://jsonfeed.org/version/"
+    ):
+        raise FeedError("this JSON is not a JSON Feed (no jsonfeed.org version)")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise FeedError("the JSON Feed has no list of items")
+    entries: list[ParsedEntry] = []
+    seen: set[str] = set()
+    for item in items[:max_items]:
+        if not isinstance(item, dict):
+            continue
+        link_raw = str(item.get("url") or item.get("external_url") or "")
+        link = safe_url(urljoin(url, link_raw)) if link_raw else None
+        title = sanitize_line(str(item.get("title") or ""), TITLE_MAX)
+        if item.get("content_html"):
+            content = _fragment_text(str(item["content_html"]))
+        else:
+            content = str(item.get("content_text") or item.get("summary") or "")
+        summary = _clean_paragraphs(content)
+        raw_date = str(item.get("date_published") or item.get("date_modified") or "") or None
+        parsed = feedparser._parse_date(raw_date) if raw_date else None  # type: ignore[attr-defined]
+        fake = {"published": raw_date, "published_parsed": parsed}
+        published, raw_date = _timestamp(fake, fetched_at)
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        author = None
+        if authors and isinstance(authors[0], dict):
+            author = sanitize_line(str(authors[0].get("name") or ""), AUTHOR_MAX) or None
+        key, source = _identity({"id": item.get("id")}, link, title, raw_date)
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(
+            ParsedEntry(
+                key,
+                source,
+                title or summary[:80] or "(untitled)",
+                link,
+                author,
+                published,
+                raw_date,
+                summary,
+            )
+        )
+    home = doc.get("home_page_url")
+    return ParsedFeed(
+        title=sanitize_line(str(doc.get("title") or ""), TITLE_MAX),
+        link=safe_url(str(home)) if home else None,
+        entries=tuple(entries),
+        version="json" + str(doc.get("version", "")).rsplit("/", 1)[-1],
+        truncated=max(0, len(items) - max_items),
+    )

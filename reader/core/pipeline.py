@@ -1,0 +1,96 @@
+"""The CPU-bound steps of one refresh, as plain functions that run in worker processes.
+
+``parse_job`` turns feed bytes into entries; ``page_job`` turns an article page into clean
+text (or falls back to the feed's own content) and analyses it. Both take and return plain
+data so they can cross a process boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reader.core.extract import decode_html, extract_article
+from reader.core.parse import parse_feed
+from reader.core.sanitize import BODY_MAX, sanitize, sanitize_line
+from reader.errors import ReaderError
+from reader.models import Analysis, ParsedFeed
+
+ANALYSIS_MAX_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What became of one article page."""
+
+    text: str
+    source: str  # "page" or "feed"
+    error: str | None
+    author: str | None
+    title: str | None
+    published: str | None
+    analysis: Analysis
+
+
+def parse_job(
+    body: bytes, headers: Mapping[str, str], url: str, max_items: int, fetched_at: float
+) -> ParsedFeed:
+    """Parse feed bytes (in a worker)."""
+    return parse_feed(body, headers, url, max_items=max_items, fetched_at=fetched_at)
+
+
+def choose_text(
+    page_text: str | None, page_error: str | None, feed_text: str
+) -> tuple[str, str, str | None]:
+    """Pick the page's text, or the feed's own content when the page gave less.
+
+    Returns (text, source, note) where note says why the feed's content was used.
+    """
+    if page_text and len(page_text) >= len(feed_text):
+        return page_text, "page", None
+    if page_text:
+        return feed_text, "feed", "the page gave less text than the feed, so the feed's is shown"
+    return feed_text, "feed", page_error or "the page gave no text"
+
+
+def page_job(
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    title: str | None,
+    author: str | None,
+    feed_text: str,
+) -> PageResult:
+    """Extract and analyse one article page (in a worker)."""
+    page_text: str | None = None
+    error: str | None = None
+    meta_author = meta_title = published = None
+    try:
+        html = decode_html(body, content_type)
+        extracted = extract_article(html, url, title=title, author=author)
+        page_text = sanitize(extracted.text, BODY_MAX)
+        meta_author, meta_title, published = extracted.author, extracted.title, extracted.published
+    except ReaderError as exc:
+        error = sanitize_line(str(exc), 300)
+    except Exception as exc:  # a library bug must not lose the article
+        error = sanitize_line(f"extraction failed: {type(exc).__name__}: {exc}", 300)
+    text, source, note = choose_text(page_text, error, feed_text)
+    analysis = analyze_text(text, author=author or meta_author)
+    return PageResult(
+        text=text,
+        source=source,
+        error=note,
+        author=sanitize_line(meta_author, 256) or None,
+        title=sanitize_line(meta_title) or None,
+        published=published,
+        analysis=analysis,
+    )
+
+
+def analyze_text(text: str, author: str | None = None) -> Analysis:
+    """Quotes and people of a text, capped so a giant article cannot stall a worker."""
+    if not text:
+        return Analysis()
+    from reader.core.analyze import analyze
+
+    return analyze(text[:ANALYSIS_MAX_CHARS], author=author)

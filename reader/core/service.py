@@ -1,0 +1,479 @@
+"""The use cases that the CLI and the UI call: add, refresh, open, search, import, analyze.
+
+Network work is async (one shared ``httpx.AsyncClient`` per run); CPU work goes to a
+``WorkerPool``; every write goes through the ``Store``. Nothing here knows about a terminal:
+progress is reported through a callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from reader.core.fetch import Fetcher, FetchLimits, check_url, host_of, make_client
+from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response
+from reader.core.pipeline import PageResult, page_job, parse_job
+from reader.core.sanitize import sanitize_line
+from reader.core.store import FeedState, PendingArticle, Store
+from reader.core.workers import JobFailed, JobTimeout, WorkerPool
+from reader.errors import AlreadyRunning, FeedError, FetchError, ReaderError
+from reader.models import ArticleDetail, FeedRow, ParsedFeed
+
+ProgressCallback = Callable[[str, int, int], None]
+"""progress(phase, done, total): phase is "feeds" or "pages"."""
+
+
+@dataclass(slots=True)
+class Settings:
+    """Knobs of the pipeline, from the config file or the command line."""
+
+    limits: FetchLimits = field(default_factory=FetchLimits)
+    max_items: int = MAX_ITEMS
+    parse_timeout: float = 20.0
+    extract_timeout: float = 10.0
+    full_text: bool = True
+    max_pages: int = 2000
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    feed_id: int
+    url: str
+    title: str
+    articles: int
+    already: bool = False
+    others: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class RefreshSummary:
+    feeds: int = 0
+    refreshed: int = 0
+    unchanged: int = 0
+    new_articles: int = 0
+    pages: int = 0
+    page_errors: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.feeds == 0 or self.refreshed + self.unchanged > 0
+
+    def line(self) -> str:
+        parts = [
+            _plural(self.feeds, "feed"),
+            _plural(self.new_articles, "new article"),
+            _plural(len(self.errors), "error"),
+        ]
+        if self.pages:
+            parts.insert(2, f"{self.pages} pages extracted")
+        return ", ".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class Session:
+    """One run's shared resources: store, HTTP client, worker processes."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        pool: WorkerPool | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self._client = client
+        self._own_client = client is None
+        self._pool = pool
+        self._own_pool = pool is None
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            if self._client is None:
+                self._client = make_client(self.settings.limits)
+            self._fetcher = Fetcher(self._client, self.settings.limits)
+        return self._fetcher
+
+    @property
+    def pool(self) -> WorkerPool:
+        if self._pool is None:
+            self._pool = WorkerPool(self.settings.workers)
+        return self._pool
+
+    async def aclose(self) -> None:
+        if self._own_client and self._client is not None:
+            await self._client.aclose()
+        if self._own_pool and self._pool is not None:
+            self._pool.close()
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- parsing --------------------------------------------------------------------------
+
+    async def _parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+        try:
+            return await self.pool.run(
+                parse_job,
+                body,
+                {k: v for k, v in headers.items() if k in ("content-type", "content-language")},
+                url,
+                self.settings.max_items,
+                time.time(),
+                timeout=self.settings.parse_timeout,
+            )
+        except JobTimeout:
+            raise FeedError(
+                f"parsing the feed took longer than {self.settings.parse_timeout:g} s"
+            ) from None
+        except JobFailed as exc:
+            raise FeedError(f"the feed could not be parsed: {exc}") from None
+
+    # -- add ------------------------------------------------------------------------------
+
+    async def add_feed(
+        self, url: str, *, title: str | None = None, fetch: bool = True
+    ) -> AddResult:
+        """Add a feed (or the feed a page links to); raise ReaderError, storing nothing."""
+        url = check_url(url)
+        existing = self.store.find_feed(url)
+        if existing:
+            return AddResult(existing.id, existing.url, existing.title, existing.articles, True)
+        if not fetch:
+            feed_id = self.store.add_feed(url, sanitize_line(title or ""))
+            return AddResult(feed_id, url, title or url, 0)
+        result = await self.fetcher.get(url, max_bytes=self.settings.limits.feed_max_bytes)
+        others: tuple[str, ...] = ()
+        content_type = result.headers.get("content-type")
+        if is_html_response(content_type, result.body):
+            found = discover_feeds(result.body, result.final_url)
+            if not found:
+                raise FeedError(f"{host_of(result.final_url)} has no feed: the page links to none")
+            first, others = found[0], tuple(found[1:])
+            existing = self.store.find_feed(first)
+            if existing:
+                return AddResult(
+                    existing.id, existing.url, existing.title, existing.articles, True, others
+                )
+            result = await self.fetcher.get(first, max_bytes=self.settings.limits.feed_max_bytes)
+        final = result.permanent_url or result.final_url
+        existing = self.store.find_feed(final) or self.store.find_feed(result.final_url)
+        if existing:
+            return AddResult(existing.id, existing.url, existing.title, existing.articles, True)
+        parsed = await self._parse(result.body, dict(result.headers), result.final_url)
+        feed_title = sanitize_line(title or "") or parsed.title or host_of(final)
+        feed_id = self.store.add_feed(final, parsed.title or feed_title, site_url=parsed.link)
+        try:
+            self.store.store_entries(
+                feed_id,
+                parsed.entries,
+                title=parsed.title,
+                site_url=parsed.link,
+                etag=result.etag,
+                last_modified=result.last_modified,
+            )
+            if title:
+                self.store.set_feed_title(feed_id, feed_title)
+        except BaseException:
+            self.store.remove_feed(feed_id)
+            raise
+        return AddResult(feed_id, final, feed_title, len(parsed.entries), False, others)
+
+    # -- refresh --------------------------------------------------------------------------
+
+    async def refresh(
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        full_text: bool | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> RefreshSummary:
+        """Refresh feeds concurrently, then extract new articles' pages (unless told not to)."""
+        full_text = self.settings.full_text if full_text is None else full_text
+        states = self.store.feed_states(feed_ids)
+        summary = RefreshSummary(feeds=len(states))
+        done = 0
+
+        async def one(state: FeedState) -> None:
+            nonlocal done
+            try:
+                new_ids = await self._refresh_feed(state, summary)
+                summary.new_ids.extend(new_ids)
+            except ReaderError as exc:
+                message = sanitize_line(str(exc), 500)
+                summary.errors.append((state.title or state.url, message))
+                self.store.set_feed_error(state.id, message)
+            finally:
+                done += 1
+                if progress:
+                    progress("feeds", done, len(states))
+
+        await asyncio.gather(*(one(s) for s in states))
+        summary.new_articles = len(summary.new_ids)
+        if full_text and states:
+            pending = self.store.pending_articles([s.id for s in states])
+            await self.extract_pages(pending[: self.settings.max_pages], summary, progress)
+        return summary
+
+    async def _refresh_feed(self, state: FeedState, summary: RefreshSummary) -> tuple[int, ...]:
+        result = await self.fetcher.get(
+            state.url,
+            max_bytes=self.settings.limits.feed_max_bytes,
+            etag=state.etag,
+            last_modified=state.last_modified,
+        )
+        if result.not_modified:
+            self.store.mark_unchanged(
+                state.id, result.etag, result.last_modified, result.permanent_url
+            )
+            summary.unchanged += 1
+            return ()
+        parsed = await self._parse(result.body, dict(result.headers), result.final_url)
+        stored = self.store.store_entries(
+            state.id,
+            parsed.entries,
+            title=parsed.title,
+            site_url=parsed.link,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            url=result.permanent_url,
+        )
+        summary.refreshed += 1
+        return stored.new_ids
+
+    async def extract_pages(
+        self,
+        pending: Sequence[PendingArticle],
+        summary: RefreshSummary | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Fetch, extract, analyse and store each pending article's page."""
+        done = 0
+
+        async def one(article: PendingArticle) -> None:
+            nonlocal done
+            try:
+                page = await self.process_article(article)
+                if summary is not None:
+                    summary.pages += 1
+                    if page.source != "page":
+                        summary.page_errors += 1
+            finally:
+                done += 1
+                if progress:
+                    progress("pages", done, len(pending))
+
+        await asyncio.gather(*(one(a) for a in pending))
+
+    async def process_article(self, article: PendingArticle) -> PageResult:
+        """Fetch and extract one article; on any failure store the feed's content and why."""
+        try:
+            result = await self.fetcher.get(
+                article.link,
+                max_bytes=self.settings.limits.page_max_bytes,
+                accept="text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+            )
+            page: PageResult = await self.pool.run(
+                page_job,
+                result.body,
+                result.headers.get("content-type"),
+                result.final_url,
+                article.title,
+                article.author,
+                article.summary,
+                timeout=self.settings.extract_timeout,
+            )
+        except (ReaderError, OSError) as exc:
+            reason = sanitize_line(str(exc), 300)
+            if isinstance(exc, JobTimeout):
+                reason = f"extraction took longer than {self.settings.extract_timeout:g} s"
+            page = await self._fallback(article, reason)
+        self.store.save_extraction(
+            article.id,
+            text=page.text,
+            source=page.source,
+            error=page.error,
+            analysis=page.analysis,
+            author=page.author,
+        )
+        return page
+
+    async def _fallback(self, article: PendingArticle, reason: str) -> PageResult:
+        from reader.core.pipeline import analyze_text
+
+        try:
+            analysis = await self.pool.run(
+                analyze_text, article.summary, article.author, timeout=self.settings.extract_timeout
+            )
+        except ReaderError:
+            from reader.models import Analysis
+
+            analysis = Analysis()
+        return PageResult(article.summary, "feed", reason, None, None, None, analysis)
+
+    async def open_article(self, article_id: int) -> ArticleDetail | None:
+        """The article, extracting its page first if that has not been done yet."""
+        pending = self.store.pending_articles(article_ids=[article_id])
+        if pending:
+            await self.process_article(pending[0])
+        return self.store.article(article_id)
+
+
+# -- locking --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def refresh_lock(db_path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold ``<db>.lock`` for a refresh; raise AlreadyRunning naming the holder's PID."""
+    lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise AlreadyRunning(
+                f"another refresh of this database is running (PID {holder}); try again later"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextlib.asynccontextmanager
+async def session(
+    store: Store, settings: Settings | None = None, **kwargs: object
+) -> AsyncIterator[Session]:
+    """A Session closed on exit."""
+    s = Session(store, settings, **kwargs)  # type: ignore[arg-type]
+    try:
+        yield s
+    finally:
+        await s.aclose()
+
+
+def feed_error_message(exc: BaseException) -> str:
+    """A one-line message for any error, for the CLI and the UI."""
+    if isinstance(exc, ReaderError):
+        return sanitize_line(str(exc), 500)
+    if isinstance(exc, FetchError):  # pragma: no cover - covered by ReaderError
+        return str(exc)
+    return sanitize_line(f"{type(exc).__name__}: {exc}", 500)
+
+
+__all__ = [
+    "AddResult",
+    "FeedRow",
+    "RefreshSummary",
+    "Session",
+    "Settings",
+    "feed_error_message",
+    "refresh_lock",
+    "session",
+]
+
+
+# -- analyze without storing ------------------------------------------------------------------
+
+
+def _analysis_record(
+    source: str,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    text: str = "",
+    error: str | None = None,
+) -> dict[str, object]:
+    from reader.core.pipeline import analyze_text
+
+    analysis = analyze_text(text, author=author) if text and not error else None
+    return {
+        "source": source,
+        "title": title,
+        "author": author,
+        "published": published,
+        "text": text,
+        "quotes": [q.to_json() for q in analysis.quotes] if analysis else [],
+        "people": [p.to_json() for p in analysis.people] if analysis else [],
+        "error": error,
+    }
+
+
+def analyze_source(source: str) -> dict[str, object]:
+    """Extract and analyse one local .html/.txt file or URL; errors go in the record."""
+    from reader.core.extract import decode_html, extract_article
+    from reader.core.sanitize import BODY_MAX, sanitize
+
+    try:
+        if source.startswith(("http://", "https://")) or "://" in source:
+            url = check_url(source)
+            body, content_type, final = _fetch_sync(url)
+            html = decode_html(body, content_type)
+            got = extract_article(html, final)
+        else:
+            path = Path(source)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ReaderError(f"cannot read {source}: {exc.strerror or exc}") from None
+            if path.suffix.lower() in (".txt", ".text", ".md"):
+                text = sanitize(data.decode("utf-8", errors="replace"), BODY_MAX)
+                return _analysis_record(source, text=text)
+            got = extract_article(decode_html(data, None), None)
+    except ReaderError as exc:
+        return _analysis_record(source, error=sanitize_line(str(exc), 500))
+    return _analysis_record(
+        source,
+        title=sanitize_line(got.title) or None,
+        author=sanitize_line(got.author, 256) or None,
+        published=got.published,
+        text=sanitize(got.text, BODY_MAX),
+    )
+
+
+def _fetch_sync(url: str) -> tuple[bytes, str | None, str]:
+    """Fetch one page for ``analyze`` with the same limits as a refresh."""
+
+    async def go() -> tuple[bytes, str | None, str]:
+        limits = FetchLimits()
+        async with make_client(limits) as http:
+            result = await Fetcher(http, limits).get(
+                url, max_bytes=limits.page_max_bytes, accept="text/html, */*;q=0.5"
+            )
+        return result.body, result.headers.get("content-type"), result.final_url
+
+    return asyncio.run(go())
+
+
+def analyze_inputs(sources: Sequence[str]) -> Iterator[dict[str, object]]:
+    """One record per input, in order."""
+    for source in sources:
+        yield analyze_source(source)

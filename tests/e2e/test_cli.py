@@ -1,0 +1,439 @@
+"""End-to-end: the real ``newsreader`` command against a loopback server and a temp database."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED, LoopbackServer, Route
+from tests.feeds import LONG_PARAGRAPHS, article_page, atom, rdf, rss
+
+
+def _items(server: LoopbackServer, n: int, prefix: str = "story") -> list[dict[str, str]]:
+    items = []
+    for i in range(n):
+        path = f"/{prefix}/{i}"
+        server.add(
+            path,
+            article_page(f"Council story {i}", LONG_PARAGRAPHS),
+            content_type="text/html; charset=utf-8",
+        )
+        items.append(
+            {
+                "title": f"Council story {i}",
+                "link": server.url(path),
+                "guid": f"{prefix}-{i}",
+                "pubDate": f"Mon, {10 + i:02d} Nov 2026 09:00:00 GMT",
+                "description": f"Short summary {i}.",
+            }
+        )
+    return items
+
+
+def _db_rows(db_path: Path, sql: str) -> list[tuple]:
+    if not db_path.exists():
+        return []
+    with sqlite3.connect(db_path) as db:
+        try:
+            return db.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+
+def _feed_list(cli) -> list[dict]:
+    result = cli("list", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_help_lists_every_command(cli) -> None:
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in ("add", "list", "remove", "refresh", "import", "export", "search", "analyze"):
+        assert command in result.stdout
+    result = cli("refresh", "--help")
+    assert "--no-full-text" in result.stdout
+
+
+def test_add_rss_then_list_and_refresh_extracts_pages(cli, server, db_path) -> None:
+    url = server.add("/feed.xml", rss(_items(server, 3)))
+    result = cli("add", url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Added Loopback News (3 articles)"
+    feeds = _feed_list(cli)
+    assert len(feeds) == 1
+    assert {"id", "url", "title", "articles", "unread", "last_refreshed", "last_error"} <= set(
+        feeds[0]
+    )
+    assert feeds[0]["articles"] == 3 and feeds[0]["unread"] == 3
+    assert feeds[0]["url"] == url
+
+    result = cli("refresh")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("1 feed, 0 new articles")
+    rows = _db_rows(db_path, "SELECT text, text_source FROM articles ORDER BY id")
+    assert len(rows) == 3
+    for text, source in rows:
+        assert source == "page"
+        assert "protected cycle lanes" in text
+        assert "Copyright" not in text
+        assert "\n\n" in text  # paragraphs kept
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "title"),
+    [
+        ("atom", "atom", "Atom Loopback"),
+        ("rdf", "rdf", "RDF Loopback"),
+    ],
+)
+def test_add_atom_and_rdf(cli, server, kind: str, body: str, title: str) -> None:
+    links = [server.url(f"/{kind}/{i}") for i in range(2)]
+    if body == "atom":
+        data = atom([{"title": f"A{i}", "id": f"urn:a{i}", "link": u} for i, u in enumerate(links)])
+        ctype = "application/atom+xml"
+    else:
+        data = rdf([{"title": f"R{i}", "link": u} for i, u in enumerate(links)])
+        ctype = "application/rdf+xml"
+    url = server.add(f"/{kind}.xml", data, content_type=ctype)
+    result = cli("add", url, "--no-fetch")
+    assert result.returncode == 0
+    result = cli("refresh", "--no-full-text")
+    assert result.returncode == 0, result.stderr
+    feeds = _feed_list(cli)
+    assert feeds[0]["title"] == title
+    assert feeds[0]["articles"] == 2
+
+
+def test_add_json_feed(cli, server) -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "JSON Loopback",
+        "items": [{"id": "j1", "url": server.url("/j1"), "title": "First", "content_text": "Hi"}],
+    }
+    url = server.add("/feed.json", json.dumps(doc).encode(), content_type="application/feed+json")
+    result = cli("add", url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Added JSON Loopback (1 articles)"
+
+
+def test_add_web_page_discovers_feeds(cli, server) -> None:
+    server.add("/first.xml", rss(_items(server, 1), title="First Feed"))
+    server.add("/second.xml", rss(_items(server, 2, "b"), title="Second Feed"))
+    page = b"""<html><head><title>Site</title>
+    <link rel="alternate" type="application/rss+xml" href="/first.xml" title="one">
+    <link rel="alternate" type="application/atom+xml" href="/second.xml" title="two">
+    </head><body><p>hello</p></body></html>"""
+    url = server.add("/", page, content_type="text/html; charset=utf-8")
+    result = cli("add", url)
+    assert result.returncode == 0, result.stderr
+    assert "Added First Feed (1 articles)" in result.stdout
+    assert server.url("/second.xml") in result.stdout
+    assert [f["url"] for f in _feed_list(cli)] == [server.url("/first.xml")]
+
+
+def test_add_existing_feed_says_so(cli, server) -> None:
+    url = server.add("/feed.xml", rss(_items(server, 1)))
+    assert cli("add", url).returncode == 0
+    result = cli("add", url)
+    assert result.returncode == 0
+    assert "Already there" in result.stdout
+    # The same feed reached through a redirect is the same feed.
+    server.routes["/old"] = Route(301, {"Location": url}, b"")
+    result = cli("add", server.url("/old"))
+    assert result.returncode == 0
+    assert "Already there" in result.stdout
+    assert len(_feed_list(cli)) == 1
+
+
+def test_add_no_fetch_contacts_nobody(cli, server) -> None:
+    url = server.url("/never.xml")
+    result = cli("add", url, "--no-fetch", "--title", "Later")
+    assert result.returncode == 0
+    assert server.requests == []
+    assert _feed_list(cli)[0]["url"] == url
+
+
+def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
+    closed = LoopbackServer()
+    closed_url = closed.url("/feed.xml")
+    closed.close()
+
+    def slow(wfile) -> None:
+        time.sleep(5)
+
+    server.routes["/slow"] = Route(200, {"Content-Type": "application/rss+xml"}, slow)
+    server.add("/big", b"<rss>" + b" " * (11 * 1024 * 1024) + b"</rss>")
+    server.add("/gone", b"nope", status=404, content_type="text/plain")
+    server.add(
+        "/page",
+        b"<html><head><title>x</title></head><body>hi</body></html>",
+        content_type="text/html",
+    )
+    server.add("/junk", b"this is not a feed at all", content_type="text/plain")
+    return [
+        ("malformed", ["not a url"], "malformed URL"),
+        ("scheme", ["ftp://example.com/feed.xml"], "unsupported URL scheme"),
+        ("dns", ["http://no-such-host.invalid/feed.xml"], "could not resolve host"),
+        ("refused", [closed_url], "refused the connection"),
+        ("status", [server.url("/gone")], "404 Not Found"),
+        ("timeout", [server.url("/slow"), "--timeout", "1"], "timed out"),
+        ("oversized", [server.url("/big")], "too large"),
+        ("no-feed", [server.url("/page")], "no feed"),
+        ("not-a-feed", [server.url("/junk")], "not an RSS, Atom, RDF or JSON feed"),
+    ]
+
+
+def test_add_refusals_exit_1_name_the_cause_and_store_nothing(cli, server, db_path) -> None:
+    assert cli("add", "http://127.0.0.1:9/keep.xml", "--no-fetch").returncode == 0
+    before = _db_rows(db_path, "SELECT * FROM feeds")
+    for name, args, cause in _refusal_cases(server):
+        result = cli("add", *args)
+        assert result.returncode == 1, (name, result.stdout, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, (name, result.stderr)
+        assert cause in lines[0], (name, lines[0])
+        assert "Traceback" not in result.stderr
+        assert _db_rows(db_path, "SELECT * FROM feeds") == before, name
+        assert _db_rows(db_path, "SELECT COUNT(*) FROM articles") == [(0,)], name
+
+
+def test_conditional_get_and_read_state(cli, server, db_path) -> None:
+    items = _items(server, 2)
+    state = {"body": rss(items), "etag": '"v1"'}
+
+    def feed(req) -> Route:
+        if req.headers.get("if-none-match") == state["etag"]:
+            return Route(304, {"ETag": state["etag"]}, b"")
+        return Route(
+            200,
+            {
+                "Content-Type": "application/rss+xml",
+                "ETag": state["etag"],
+                "Last-Modified": "Tue, 24 Nov 2026 10:00:00 GMT",
+            },
+            state["body"],
+        )
+
+    server.routes["/feed.xml"] = feed
+    assert cli("add", server.url("/feed.xml")).returncode == 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE articles SET read = 1 WHERE link LIKE '%/story/0'")
+    result = cli("refresh", "--no-full-text")
+    assert result.returncode == 0
+    second = server.hits("/feed.xml")[-1]
+    assert second.headers.get("if-none-match") == '"v1"'
+    assert second.headers.get("if-modified-since") == "Tue, 24 Nov 2026 10:00:00 GMT"
+    assert _db_rows(db_path, "SELECT COUNT(*) FROM articles") == [(2,)]
+
+    # The entry changes: it is updated in place and keeps its read flag.
+    items[0]["title"] = "Council story 0, updated"
+    state["body"], state["etag"] = rss(items), '"v2"'
+    assert cli("refresh", "--no-full-text").returncode == 0
+    rows = _db_rows(db_path, "SELECT title, read FROM articles WHERE link LIKE '%/story/0'")
+    assert rows == [("Council story 0, updated", 1)]
+    assert _db_rows(db_path, "SELECT COUNT(*) FROM articles") == [(2,)]
+
+
+def test_permanent_redirect_updates_url(cli, server) -> None:
+    new = server.add("/new.xml", rss(_items(server, 1)))
+    assert cli("add", server.url("/old.xml"), "--no-fetch").returncode == 0
+    server.routes["/old.xml"] = Route(301, {"Location": new}, b"")
+    assert cli("refresh", "--no-full-text").returncode == 0
+    assert _feed_list(cli)[0]["url"] == new
+
+
+def test_retry_after_on_503(cli, server) -> None:
+    calls = Counter()
+
+    def flaky(req) -> Route:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return Route(503, {"Retry-After": "1"}, b"busy")
+        return Route(200, {"Content-Type": "application/rss+xml"}, rss(_items(server, 1)))
+
+    server.routes["/flaky.xml"] = flaky
+    result = cli("add", server.url("/flaky.xml"))
+    assert result.returncode == 0, result.stderr
+    assert calls["n"] == 2
+
+
+def test_refresh_errors_are_stored_and_exit_status(cli, server) -> None:
+    good = server.add("/good.xml", rss(_items(server, 1)))
+    cli("add", good, "--no-fetch")
+    cli("add", server.url("/missing.xml"), "--no-fetch")
+    result = cli("refresh", "--no-full-text")
+    assert result.returncode == 0
+    assert "2 feeds, 1 new article, 1 error" in result.stdout
+    feeds = {f["url"]: f for f in _feed_list(cli)}
+    assert "404" in feeds[server.url("/missing.xml")]["last_error"]
+    assert feeds[good]["last_error"] is None
+    assert feeds[good]["last_refreshed"]
+    cli("remove", good)
+    result = cli("refresh", "--no-full-text")
+    assert result.returncode == 1
+
+
+def test_refresh_named_feed_and_remove_by_id(cli, server) -> None:
+    a = server.add("/a.xml", rss(_items(server, 1, "a"), title="A"))
+    b = server.add("/b.xml", rss(_items(server, 2, "b"), title="B"))
+    cli("add", a, "--no-fetch")
+    cli("add", b, "--no-fetch")
+    assert cli("refresh", b, "--no-full-text").returncode == 0
+    assert server.hits("/a.xml") == []
+    feeds = {f["url"]: f for f in _feed_list(cli)}
+    assert feeds[b]["articles"] == 2
+    result = cli("remove", str(feeds[b]["id"]))
+    assert result.returncode == 0
+    assert [f["url"] for f in _feed_list(cli)] == [a]
+    assert cli("remove", "999").returncode == 1
+
+
+def test_full_text_falls_back_to_feed_content(cli, server, db_path) -> None:
+    items = [
+        {
+            "title": "Broken page",
+            "link": server.url("/broken"),
+            "guid": "broken",
+            "description": "<p>The feed's own text is what remains.</p>",
+        }
+    ]
+    server.add("/broken", b"", status=500, content_type="text/html")
+    cli("add", server.add("/feed.xml", rss(items)), "--no-fetch")
+    assert cli("refresh").returncode == 0
+    rows = _db_rows(db_path, "SELECT text, text_source, extract_error FROM articles")
+    assert rows[0][0] == "The feed's own text is what remains."
+    assert rows[0][1] == "feed"
+    assert "500" in rows[0][2]
+
+
+def test_search_finds_best_matches_first(cli, server) -> None:
+    items = [
+        {
+            "title": "Budget vote delayed",
+            "link": server.url("/x1"),
+            "guid": "1",
+            "description": "The budget vote was delayed again.",
+        },
+        {
+            "title": "Weather",
+            "link": server.url("/x2"),
+            "guid": "2",
+            "description": "Sunny, and the budget office was closed.",
+        },
+    ]
+    cli("add", server.add("/feed.xml", rss(items)))
+    result = cli("search", "budget", "--json")
+    assert result.returncode == 0
+    hits = json.loads(result.stdout)
+    assert [h["title"] for h in hits] == ["Budget vote delayed", "Weather"]
+    assert json.loads(cli("search", "nothing-like-this", "--json").stdout) == []
+
+
+def test_opml_round_trip(cli, tmp_path) -> None:
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        """<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+        <outline text="Tech" title="Tech">
+          <outline type="rss" text="Feed One" xmlUrl="https://one.example/rss"
+            htmlUrl="https://one.example/"/>
+          <outline type="rss" text="Feed Two" xmlUrl="https://two.example/atom"
+            category="/Science,Daily"/>
+        </outline>
+        <outline type="rss" text="Loose" xmlUrl="http://three.example/feed"/>
+        </body></opml>""",
+        encoding="utf-8",
+    )
+    result = cli("import", str(opml))
+    assert result.returncode == 0, result.stderr
+    assert "Imported 3 feeds" in result.stdout
+    out = tmp_path / "out.opml"
+    assert cli("export", str(out)).returncode == 0
+    # Import the export into a fresh database: same URLs, titles and categories.
+    other = tmp_path / "other.db"
+    assert cli("import", str(out), env={"NEWSREADER_DB": str(other)}).returncode == 0
+    first = {(f["url"], f["title"], tuple(f["tags"])) for f in _feed_list(cli)}
+    again = json.loads(cli("list", "--json", env={"NEWSREADER_DB": str(other)}).stdout)
+    assert {(f["url"], f["title"], tuple(f["tags"])) for f in again} == first
+    assert ("https://two.example/atom", "Feed Two", ("Daily", "Science", "Tech")) in first
+
+
+def test_opml_thousand_feeds_and_duplicates(cli, tmp_path) -> None:
+    outlines = "".join(
+        f'<outline type="rss" text="F{i}" xmlUrl="https://f{i % 1000}.example/rss"/>'
+        for i in range(3000)
+    )
+    path = tmp_path / "big.opml"
+    path.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    result = cli("import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Imported 1000 feeds" in result.stdout
+    assert len(_feed_list(cli)) == 1000
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"),
+    [
+        ('<opml version="2.0"><body><outline xmlUrl="https://a.example/"></body>', "line"),
+        ("<html><body>not opml</body></html>", "not OPML"),
+        ("", "empty"),
+        (
+            '<opml><body><outline xmlUrl="https://ok.example/rss"/>'
+            '<outline xmlUrl="file:///etc/passwd"/></body></opml>',
+            "not http(s)",
+        ),
+    ],
+)
+def test_malformed_opml_is_refused_whole(cli, tmp_path, db_path, content: str, cause: str) -> None:
+    path = tmp_path / "bad.opml"
+    path.write_text(content, encoding="utf-8")
+    result = cli("import", str(path))
+    assert result.returncode == 1
+    assert cause in result.stderr
+    assert _db_rows(db_path, "SELECT COUNT(*) FROM feeds") in ([], [(0,)])
+
+
+def test_analyze_txt_and_html(cli, tmp_path) -> None:
+    txt = tmp_path / "a.txt"
+    txt.write_bytes("First paragraph.\r\n\r\nSecond “quoted” paragraph.\r\n".encode())
+    html = tmp_path / "b.html"
+    html.write_bytes(article_page("Lanes approved", LONG_PARAGRAPHS))
+    result = cli("analyze", str(txt), str(html), str(tmp_path / "missing.txt"), "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    keys = {"source", "title", "author", "published", "text", "quotes", "people", "error"}
+    assert all(set(r) == keys for r in records)
+    assert records[0]["text"] == "First paragraph.\n\nSecond “quoted” paragraph.\n"
+    assert records[1]["title"] == "Lanes approved"
+    assert "protected cycle lanes" in records[1]["text"]
+    assert records[2]["error"] and "cannot read" in records[2]["error"]
+    for q in records[1]["quotes"]:
+        assert records[1]["text"][q["start"] : q["end"]] == q["text"]
+
+
+def _token_f1(predicted: str, gold: str) -> float:
+    p = Counter(re.findall(r"\w+", predicted.lower()))
+    g = Counter(re.findall(r"\w+", gold.lower()))
+    overlap = sum((p & g).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def test_seed_article_through_analyze(cli) -> None:
+    seed = SHARED / "corpus" / "seed-article.html"
+    if not seed.exists():
+        pytest.skip(f"shared corpus not found at {seed.parent}")
+    result = cli("analyze", str(seed), "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    gold = (SHARED / "corpus" / "seed-article.clean.txt").read_text(encoding="utf-8")
+    assert _token_f1(record["text"], gold) >= 0.97
