@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -252,8 +253,39 @@ class _Para:
     kind: str  # "p", "h" (heading), "li" (list item) or "cell" (table row)
 
 
-def _paragraphs(root: lxml.etree._Element, skip_widgets: bool = True) -> list[_Para]:
-    """Flatten an element into paragraphs: blocks, headings, list items and <br> all break."""
+def _site(url: str | None) -> str | None:
+    """The last two labels of a URL's host ('example.co.uk' → 'co.uk' is close enough here)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    return ".".join(host.split(".")[-2:]) or None
+
+
+def _is_internal(href: str | None, site: str | None) -> bool:
+    """True for a link to the same site (relative, or same host suffix): a story, not a source."""
+    if not href:
+        return False
+    if site is None:
+        return True
+    try:
+        host = urlsplit(href.strip()).hostname
+    except ValueError:
+        return False
+    return host is None or host == site or host.endswith("." + site)
+
+
+def _paragraphs(
+    root: lxml.etree._Element, skip_widgets: bool = True, url: str | None = None
+) -> list[_Para]:
+    """Flatten an element into paragraphs: blocks, headings, list items and <br> all break.
+
+    ``link_ratio`` counts only links within the page's own site (``url``), the kind a
+    "related story" is made of.
+    """
+    site = _site(url)
     widgets = _widgets(root) if skip_widgets else set()
     paragraphs: list[_Para] = []
     buffer: list[str] = []
@@ -276,7 +308,7 @@ def _paragraphs(root: lxml.etree._Element, skip_widgets: bool = True) -> list[_P
             flush()
         elif not _is_skipped(el, widgets):
             block = tag in _BLOCK_TAGS
-            inside = in_link or tag == "a"
+            inside = in_link or (tag == "a" and _is_internal(el.get("href"), site))
             if block:
                 flush()
                 kinds.append(_KIND.get(tag, kinds[-1] if kinds else "p"))
@@ -335,17 +367,37 @@ _PROMPT = re.compile(
     r"|follow\s+(?:us|@|\w+\s+on\s+(?:twitter|facebook|instagram))"
     r"|advertisement\s*$|sponsored\s*(?:content)?\s*$"
     r"|(?:top|most)\s+(?:stories|read|popular|viewed)\s*$"
+    r"|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested)"
     r"|(?:photo|image|picture|video)\s*(?:credit)?\s*:|(?:photograph|illustration)\s*:"
+    r"|also\s*:|don[’']?t\s+miss\s*(?:[:|-]|$)|tell\s+us\s+what\s+you\s+think"
+    r"|if\s+you\s+(?:enjoyed|liked|value|appreciate)\s+(?:this|our)\b"
+    r"|(?:this\s+\w+\s+requires|please\s+enable|you\s+need)\s+javascript"
     r")",
     re.I,
 )
 _TRAILER = re.compile(
     r"^(?:©|\(c\)\s|copyright\b|all\s+rights\s+reserved"
     r"|(?:tags?|topics?|filed\s+under|categories|category)\s*:"
+    r"|this\s+(?:article|story|material|document|content|report)\s+(?:is\s+subject\s+to"
+    r"|may\s+not\s+be|was\s+(?:originally\s+)?published|first\s+appeared|originally\s+appeared)"
     r")",
     re.I,
 )
 _TRAILER_ANYWHERE = re.compile(r"©|\ball rights reserved\b", re.I)
+# An author's contact line at the end: an e-mail address or "follow her on Twitter".
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|\bfollow\s+(?:him|her|them|me|us)\s+on\b"
+    r"|\breach(?:ed)?\s+(?:him|her|them)\s+at\b",
+    re.I,
+)
+_STAMP_WORD = re.compile(r"^(?:updated|published|posted|last|first|modified|on|at|by|the)$", re.I)
+_DATE_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
+    "july august september october november december mon tue wed thu fri sat sun monday "
+    "tuesday wednesday thursday friday saturday sunday am pm a m p at on of the edt est cst "
+    "cdt pst pdt mst mdt gmt bst utc cet cest ist et pt ct".split()
+)
 _BYLINE = re.compile(r"^(?:by|written\s+by|words\s+by|posted\s+by|author\s*:)\s+\S", re.I)
 _DATE_LINE = re.compile(
     r"^(?:(?:published|updated|posted|last\s+updated)\s*:?\s*)?"
@@ -356,11 +408,22 @@ _DATE_LINE = re.compile(
 )
 # A line that is only the label of a control: "close", "Menu", "Loading...".
 _UI_WORD = re.compile(
-    r"^\W*(?:close|menu|search|loading|skip\s+ad|print|email|share|next|previous|back\s+to\s+top)"
+    r"^\W*(?:close|menu|search|loading|skip\s+ad|print|email|share|next|previous|back\s+to\s+top"
+    r"|learn\s+more|advert|ad)"
     r"\W*$",
     re.I,
 )
 _PUNCT = re.compile(r"[^\w]+")
+
+
+def _is_timestamp(line: str) -> bool:
+    """True for 'Updated 5:27 am CST, Wednesday, November 20, 2019': a stamp of date words."""
+    words = _norm(line).split()
+    if not words or len(words) > 14 or not _STAMP_WORD.match(words[0]):
+        return False
+    if not any(ch.isdigit() for ch in line):
+        return False
+    return all(w.isdigit() or w in _DATE_WORDS or _STAMP_WORD.match(w) for w in words)
 
 
 def _norm(text: str) -> str:
@@ -428,7 +491,7 @@ def _clean(paragraphs: list[_Para], titles: set[str], authors: list[str]) -> lis
         head = index < 6
         if head and (normed in titles or _is_byline(line, authors) or _DATE_LINE.match(line)):
             continue
-        if short and (_PROMPT.match(line) or _UI_WORD.match(line)):
+        if short and (_PROMPT.match(line) or _UI_WORD.match(line) or _is_timestamp(line)):
             continue
         if _is_related_link(para):
             continue
@@ -439,9 +502,10 @@ def _clean(paragraphs: list[_Para], titles: set[str], authors: list[str]) -> lis
     while kept:
         last = kept[-1]
         short = _words(last) <= 30
-        if short and (
-            _TRAILER.match(last) or _TRAILER_ANYWHERE.search(last) or _PROMPT.match(last)
-        ):
+        if (
+            short
+            and (_TRAILER.match(last) or _TRAILER_ANYWHERE.search(last) or _PROMPT.match(last))
+        ) or (_words(last) <= 45 and _CONTACT.search(last)):
             kept.pop()
             continue
         break
@@ -519,7 +583,7 @@ def extract_article(
         raise ExtractError("could not read the page's HTML") from exc
     summary = _readability_summary(prepared, url)
     summary_root = _parse_html(summary)
-    paragraphs = _paragraphs(summary_root) if summary_root is not None else []
+    paragraphs = _paragraphs(summary_root, url=url) if summary_root is not None else []
     titles = _title_variants([*(t for t in [title] if t), *meta.titles])
     authors = [*(a for a in [author] if a), *meta.authors]
     text = _join(_clean(paragraphs, titles, authors))

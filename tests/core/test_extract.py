@@ -249,6 +249,21 @@ def test_inline_related_story_link_dropped() -> None:
     assert PROSE[2] in text
 
 
+def test_link_to_another_site_is_kept_as_a_source() -> None:
+    body = "<p><a href='https://other.example.org/report'>Harbour survey full report PDF</a></p>"
+    html = page(body)
+    assert (
+        "Harbour survey full report PDF" in extract_article(html, "https://gazette.example/a").text
+    )
+    assert (
+        "Harbour survey full report PDF"
+        not in extract_article(
+            html.replace("https://other.example.org", "https://www.gazette.example"),
+            "https://gazette.example/a",
+        ).text
+    )
+
+
 def test_sentence_with_a_link_is_kept() -> None:
     body = "<p>The <a href='/report'>survey report</a> is due in March, officials said.</p>"
     assert "survey report is due in March" in extract_article(page(body)).text
@@ -264,6 +279,9 @@ def test_sentence_with_a_link_is_kept() -> None:
         "Recommended for you",
         "See also: The history of the pier",
         "More from Coast Gazette",
+        "You may also like...",
+        "Also: Ferry timetable changes for winter",
+        "DON'T MISS",
     ],
 )
 def test_read_more_and_related_prompts_dropped(line: str) -> None:
@@ -286,6 +304,9 @@ def test_read_more_and_related_prompts_dropped(line: str) -> None:
         "Subscribe to our newsletter for free",
         "Get our morning briefing in your inbox",
         "Follow us on Twitter",
+        "If you enjoyed this article, subscribe to the Gazette.",
+        "This slideshow requires JavaScript.",
+        "Learn more",
     ],
 )
 def test_share_comment_and_newsletter_prompts_dropped(line: str) -> None:
@@ -316,6 +337,31 @@ def test_trailing_copyright_and_tag_lines_dropped() -> None:
     )
     text = extract_article(page("", after=after)).text
     assert paragraphs_of(text)[-1] == PROSE[-1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "Have a tip? Maria Okafor may be reached at mokafor@gazette.example.",
+        "Sam Doyle writes about the coast. Follow her on Twitter @samdoyle.",
+    ],
+)
+def test_trailing_syndication_and_contact_lines_dropped(line: str) -> None:
+    text = extract_article(page("", after=f"<p>{line}</p>")).text
+    assert paragraphs_of(text)[-1] == PROSE[-1]
+
+
+@pytest.mark.parametrize(
+    "line", ["Updated 5:27 am CST, Wednesday, November 20, 2019", "Updated at 1:23 p.m."]
+)
+def test_timestamp_lines_dropped(line: str) -> None:
+    assert line not in extract_article(page(f"<p>{line}</p>")).text
+
+
+def test_sentence_starting_like_a_timestamp_is_kept() -> None:
+    line = "Published in 2019, the survey found eleven tern nests on the bank."
+    assert line in extract_article(page(f"<p>{line}</p>")).text
 
 
 def test_copyright_sign_inside_the_article_is_kept() -> None:
