@@ -298,7 +298,10 @@ ORG_NOUNS = _words(
     newspaper daily paper tabloid broadcaster network channel agency ministry department
     company firm group organisation organization campaign committee government administration
     report statement study survey poll magazine website outlet party union council court
-    office bank fund foundation institute commission bureau service spokesman's
+    office bank fund foundation institute commission bureau service article letter ad advert
+    advertisement narrator piece clip video book memo email message filing lawsuit complaint
+    document release website page blog editorial column documentary film broadcast program
+    programme show team
     """
 )
 

@@ -167,12 +167,14 @@ class _Seg:
 def _is_title_case_line(line: str) -> bool:
     """A heading: most words of four letters or more are capitalised, no final full stop."""
     stripped = line.rstrip()
-    if not stripped or len(stripped) > 200 or stripped[-1] in ".!?”\"'’:;,":
+    if not stripped or len(stripped) > 200 or stripped[-1] in "!?”\"'’:;,":
         return False
     words = [w for w in stripped.split() if len(w) >= 4 and w[0].isalpha()]
     if len(words) < 2:
         return False
     caps = sum(1 for w in words if w[0].isupper())
+    if stripped[-1] == ".":
+        return len(words) >= 3 and caps / len(words) >= 0.85
     return caps / len(words) >= 0.75
 
 
@@ -364,7 +366,11 @@ class _Builder:
             ent.role = _role_before(self.text, seg.starts[0] if titles else seg.starts[i])
             if ent.role is None:
                 ent.role = _role_after(self.text, seg.end)
-            if ent.role is None and titles:
+            if (
+                ent.role is None
+                and titles
+                and all(t in lex.HONORIFICS or t in lex.ROLE_NOUNS for t in titles)
+            ):
                 ent.role = " ".join(seg.words[:i])
         start = seg.starts[0] if titles and titles[-1] in _SOCIAL_TITLES else seg.starts[i]
         self._add_mention(idx, start, seg.end, self.text[start : seg.end])
@@ -406,8 +412,9 @@ def _followed_by_cue(text: str, end: int) -> bool:
 
 
 def _preceded_by_role(text: str, start: int) -> bool:
+    """'spokesman Jason Miller', 'said Daryl Kimball'."""
     m = _LOWER_WORD_BEFORE.search(text, max(0, start - 24), start)
-    return bool(m) and m.group(1) in lex.ROLE_NOUNS
+    return bool(m) and (m.group(1) in lex.ROLE_NOUNS or m.group(1) in lex.SPEECH_VERBS)
 
 
 def index_people(text: str, author: str | None = None) -> PeopleIndex:
@@ -436,7 +443,7 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             lows = seg.lows
             n = len(lows)
             k = 0
-            while k < n and lows[k] in lex.HONORIFICS:
+            while k < n - 1 and lows[k] in lex.HONORIFICS:
                 k += 1
             titles = lows[:k]
             g = next(

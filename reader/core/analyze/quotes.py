@@ -55,12 +55,17 @@ _TOKEN_RE = re.compile(r"\w+(?:['’]\w+){0,3}+")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b")
 _DESCRIPTOR = re.compile(
     r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|"
-    r"[Oo]ther|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ ](?:[\w’'.\-]{1,20}[ ]){0,4}?"
+    r"[Oo]ther|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our|[A-Z][\w.\-]{1,20}['’]s)[ ]"
+    r"(?:[\w’'.\-]{1,20}[ ]){0,4}?"
     r"([a-z][a-z\-]{1,24})\b"
 )
 _BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
 _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
+_SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
+_SIGNATURE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}(?:[ ][A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}){0,4}")
+_LABEL = re.compile(r"([A-Z][A-Z.’'\-]{1,20}(?:[ ][A-Z][A-Z.’'\-]{1,20}){0,2}):[ ]")
+_GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 
 
 @dataclass(slots=True)
@@ -210,7 +215,7 @@ class _Attributor:
                 if p - k > 12:
                     break
             word = t[k:p].lower()
-            if word in lex.ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            if word in lex.ABBREVIATIONS or len(word) == 1 or "." in word:
                 continue
             out.append(m.end())
         for s in self.spans:
@@ -242,7 +247,7 @@ class _Attributor:
         out: list[_Cand] = []
         taken: list[tuple[int, int]] = []
         for m in self.index.mentions_between(a, z):
-            if m.end <= z and t[m.start] != _MASK:
+            if m.end <= z and t[m.start] != _MASK and t[m.end : m.end + 2] not in ("’s", "'s"):
                 out.append(_Cand(m.start, m.end, "person", str(m.entity)))
                 taken.append((m.start, m.end))
         for o in self.index.orgs_between(a, z):
@@ -281,9 +286,19 @@ class _Attributor:
             return self.index.entities[int(c.value)].name
         if c.kind == "org":
             return c.value
+        if c.kind == "name":
+            return self.name_to_person(c.value)
         if c.kind == "pronoun":
             return self.resolve_pronoun(c.start, c.value)
         return self.resolve_descriptor(c)
+
+    def name_to_person(self, name: str) -> str:
+        """A bare name (a transcript label, a signature) as the full name of a known person."""
+        last = name.split()[-1].lower().strip(".")
+        for e in self.index.entities:
+            if e.surname == last:
+                return e.name
+        return name.title() if name.isupper() else name
 
     def resolve_pronoun(self, pos: int, pronoun: str) -> str | None:
         t = self.masked
@@ -340,9 +355,13 @@ class _Attributor:
             if after_cue:
                 return after_cue[0], first_cue[2]
             return None
-        if not cands or cands[0].start > p0 + 1:
+        if not cands:
             return None
         subj = cands[0]
+        if subj.start > p0 + 1:
+            gap = _GAP.match(self.masked, p0, subj.start)
+            if not gap or gap.end() != subj.start or "\n" in self.masked[p0 : subj.start]:
+                return None
         for cs, _ce, w in cues:
             if cs >= subj.end:
                 if w == "according to":
@@ -376,6 +395,23 @@ class _Attributor:
             if follow:
                 return follow[0], w
         return None
+
+    def label(self, s: Span) -> tuple[_Cand, str] | None:
+        """A transcript line: "PENCE: Well, look, ..."."""
+        m = _LABEL.match(self.text, s.start, min(s.end, s.start + 70))
+        if not m:
+            return None
+        return _Cand(m.start(1), m.end(1), "name", m.group(1)), "label"
+
+    def signature(self, s: Span) -> tuple[_Cand, str] | None:
+        """A reader's or a poster's quote signed after a dash: “…” ― Ariana Huichapa."""
+        m = _SIGNATURE.match(self.text, s.close_end, s.close_end + 8)
+        if not m or m.end() == s.close_end:
+            return None
+        n = _SIGNATURE_NAME.match(self.text, m.end(), m.end() + 120)
+        if not n:
+            return None
+        return _Cand(n.start(), n.end(), "name", n.group().rstrip(".")), "signed"
 
     def according_in(self, a: int, z: int) -> tuple[_Cand, str] | None:
         for m in _ACCORDING.finditer(self.masked, a, z):
@@ -429,7 +465,9 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
     for s in spans:
         s0, s1 = at.sentence(s.open_at, s.close_end)
         pa = at.paras[s.para][0] if s.para < len(at.paras) else 0
-        found = at.after(s, s1) or at.before(s, s0) or at.according_in(s0, s1)
+        found = (
+            at.label(s) or at.signature(s) or at.after(s, s1) or at.before(s, s0)
+        ) or at.according_in(s0, s1)
         res = _Result(None, None, None, False)
         if found:
             cand, cue = found
