@@ -371,6 +371,7 @@ _PROMPT = re.compile(
     r"|(?:photo|image|picture|video)\s*(?:credit)?\s*:|(?:photograph|illustration)\s*:"
     r"|also\s*:|don[’']?t\s+miss\s*(?:[:|-]|$)|tell\s+us\s+what\s+you\s+think"
     r"|if\s+you\s+(?:enjoyed|liked|value|appreciate)\s+(?:this|our)\b"
+    r"|continue\s+reading\b|keep\s+reading\b|the\s+post\s+.{1,300}\s+appeared\s+first\s+on\b"
     r"|(?:this\s+\w+\s+requires|please\s+enable|you\s+need)\s+javascript"
     r")",
     re.I,
@@ -608,15 +609,18 @@ def article_text(html: str, url: str) -> str:
 
 
 def html_fragment_to_text(html: str) -> str:
-    """Turn a feed's HTML summary or content into our plain-text paragraph format."""
+    """Turn a feed's HTML summary or content into our paragraph format, prompts dropped."""
     if not html or not html.strip():
         return ""
     if len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
     if "<" not in html:
-        return _join(re.split(r"\n\s*\n", unescape(html)))
-    root = _parse_html(f"<div>{html}</div>")
-    if root is None:
-        return ""
-    body = root.find("body")
-    return _join(p.text for p in _paragraphs(body if body is not None else root))
+        lines = re.split(r"\n\s*\n", unescape(html))
+        paragraphs = [_Para(" ".join(line.split()), 0.0, "p") for line in lines]
+    else:
+        root = _parse_html(f"<div>{html}</div>")
+        if root is None:
+            return ""
+        body = root.find("body")
+        paragraphs = _paragraphs(body if body is not None else root)
+    return _join(_clean(paragraphs, set(), []))

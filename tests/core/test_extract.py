@@ -517,6 +517,14 @@ def test_fragment_plain_text_and_entities() -> None:
     assert html_fragment_to_text("") == ""
 
 
+def test_fragment_drops_feed_trailers() -> None:
+    html = (
+        "<p>The board meets on Tuesday.</p><p><a href='/x'>Continue reading →</a></p>"
+        "<p>The post <a href='/p'>Harbour vote</a> appeared first on <a href='/'>Gazette</a>.</p>"
+    )
+    assert html_fragment_to_text(html) == "The board meets on Tuesday."
+
+
 def test_fragment_strips_control_characters() -> None:
     text = html_fragment_to_text("<p>a\x1b[31mb\x00c\u202ed</p>")
     assert text == "abcd"
