@@ -13,7 +13,7 @@ capped at ``MAX_CHARS``, so adversarial text costs linear time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from reader.models import Person
@@ -428,11 +428,11 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             heading_spans.append((pos, pos + len(line)))
         pos += len(line) + 1
 
+    heading_starts = [a for a, _ in heading_spans]
+
     def in_heading(p: int) -> bool:
-        for a, z in heading_spans:
-            if a <= p < z:
-                return True
-        return False
+        i = bisect_right(heading_starts, p) - 1
+        return i >= 0 and p < heading_spans[i][1]
 
     # Pass 1: segments; full names become entities at once, the rest wait for pass 2.
     pending: list[tuple[_Seg, int, list[str]]] = []

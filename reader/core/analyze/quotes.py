@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from reader.models import Quote
 
 from . import _lexicon as lex
-from .people import PeopleIndex, index_people
+from .people import Mention, PeopleIndex, _followed_by_cue, index_people
 
 MAX_CHARS = 200_000
 _MASK = "\x01"
@@ -65,6 +65,7 @@ _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
 _SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
 _SIGNATURE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}(?:[ ][A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}){0,4}")
 _LABEL = re.compile(r"([A-Z][A-Z.’'\-]{1,20}(?:[ ][A-Z][A-Z.’'\-]{1,20}){0,2}):[ ]")
+_COPULAS = frozenset("was is were are be been but and then so also".split())
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 
 
@@ -203,6 +204,12 @@ class _Attributor:
         self.paras = _paragraphs(text)
         self.para_starts = [p[0] for p in self.paras]
         self.bounds = self._sentence_bounds()
+        self.last_speaker: tuple[int, int] | None = None  # (position, entity)
+        self.by_name: dict[str, int] = {}
+        self.by_surname: dict[str, int] = {}
+        for i, e in enumerate(index.entities):
+            self.by_name.setdefault(e.name, i)
+            self.by_surname.setdefault(e.surname, i)
 
     def _sentence_bounds(self) -> list[int]:
         t = self.masked
@@ -237,7 +244,7 @@ class _Attributor:
         pa, pz = self.paras[max(p, 0)]
         i = bisect_right(self.bounds, a) - 1
         s0 = max(self.bounds[i] if i >= 0 else pa, pa)
-        j = bisect_left(self.bounds, z + 1)
+        j = bisect_left(self.bounds, z)
         s1 = min(self.bounds[j] if j < len(self.bounds) else pz, pz)
         return s0, max(s1, z)
 
@@ -275,6 +282,8 @@ class _Attributor:
             w = m.group()
             if w.islower() and w in lex.CUE_VERBS:
                 out.append((m.start(), m.end(), w))
+            elif w[0].isupper() and w.lower() in lex.SPEECH_VERBS and w[1:].islower():
+                out.append((m.start(), m.end(), w.lower()))
         for m in _ACCORDING.finditer(t, a, z):
             out.append((m.start(), m.end(), "according to"))
         out.sort()
@@ -295,22 +304,51 @@ class _Attributor:
     def name_to_person(self, name: str) -> str:
         """A bare name (a transcript label, a signature) as the full name of a known person."""
         last = name.split()[-1].lower().strip(".")
-        for e in self.index.entities:
-            if e.surname == last:
-                return e.name
+        idx = self.by_surname.get(last)
+        if idx is not None:
+            return self.index.entities[idx].name
         return name.title() if name.isupper() else name
+
+    def is_subject(self, m: Mention) -> bool:
+        """Not an object: "work for Obama", "praised Russian president Vladimir Putin"."""
+        t = self.masked
+        if _followed_by_cue(t, m.end):
+            return True
+        words = t[max(0, m.start - 80) : m.start].split()
+        while words and (
+            words[-1][:1].isupper()
+            or words[-1].lower() in lex.ROLE_NOUNS
+            or words[-1].lower() in lex.HONORIFICS
+        ):
+            words.pop()
+        if not words:
+            return True
+        w = words[-1].lower()
+        if not w.isalpha():
+            return True
+        return w in _COPULAS
 
     def resolve_pronoun(self, pos: int, pronoun: str) -> str | None:
         t = self.masked
         if pronoun in ("he", "she"):
             want = "m" if pronoun == "he" else "f"
+            fallback: str | None = None
+            last = self.last_speaker
             for m in self.index.mentions_before(pos, 60):
                 if t[m.start] == _MASK:
                     continue
                 ent = self.index.entities[m.entity]
-                if ent.gender in ("", want):
+                if ent.gender not in ("", want):
+                    continue
+                if last is not None and last[0] > m.end and pos - last[0] < 1500:
+                    spk = self.index.entities[last[1]]
+                    if spk.gender in ("", want):
+                        return spk.name
+                if fallback is None:
+                    fallback = ent.name
+                if self.is_subject(m):
                     return ent.name
-            return None
+            return fallback
         if pronoun == "it":
             for o in reversed(self.index.orgs_between(max(0, pos - 400), pos)):
                 if t[o.start] != _MASK:
@@ -354,7 +392,7 @@ class _Attributor:
             after_cue = [c for c in cands if first_cue[1] <= c.start <= first_cue[1] + 16]
             if after_cue:
                 return after_cue[0], first_cue[2]
-            return None
+            return self.name_after(first_cue[1], z, first_cue[2])
         if not cands:
             return None
         subj = cands[0]
@@ -394,7 +432,20 @@ class _Attributor:
             follow = [c for c in cands if ce <= c.start <= ce + 16 and c.kind != "pronoun"]
             if follow:
                 return follow[0], w
+            named = self.name_after(ce, z, w)
+            if named:
+                return named
         return None
+
+    def name_after(self, pos: int, z: int, cue: str) -> tuple[_Cand, str] | None:
+        """An unknown capitalised name right after an inverted cue: 'said Burman'."""
+        n = _SIGNATURE_NAME.match(self.masked, pos + 1, min(z, pos + 100))
+        if not n or self.masked[pos] != " ":
+            return None
+        name = n.group().rstrip(".,")
+        if name.split()[0].lower() in lex.STOP_CAPS:
+            return None
+        return _Cand(n.start(), n.start() + len(name), "name", name), cue
 
     def label(self, s: Span) -> tuple[_Cand, str] | None:
         """A transcript line: "PENCE: Well, look, ..."."""
@@ -475,8 +526,10 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
             if cand.kind == "person":
                 res.entity = int(cand.value)
             elif res.speaker is not None:
-                res.entity = _entity_of(index, res.speaker)
+                res.entity = at.by_name.get(res.speaker)
         results.append(res)
+        if res.entity is not None:
+            at.last_speaker = (s.close_end, res.entity)
         meta.append((s0, s1, _is_partial(text, s, pa), _is_title(text, s), pa))
 
     # Fallbacks: neighbours in the paragraph, continued quotations, the paragraph before.
@@ -517,13 +570,6 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
             index.entities[r.entity].quotes += 1
         quotes.append(Quote(text[s.start : s.end], speaker, r.cue, s.start, s.end, partial))
     return quotes
-
-
-def _entity_of(index: PeopleIndex, name: str) -> int | None:
-    for i, e in enumerate(index.entities):
-        if e.name == name:
-            return i
-    return None
 
 
 def _from_previous_paragraph(
