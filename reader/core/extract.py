@@ -573,6 +573,16 @@ def extract_article(
         raise ExtractError("article too large")
     if not html.strip():
         raise ExtractError("the page is empty")
+    try:
+        return _extract(html, url, title, author)
+    except ExtractError:
+        raise
+    except Exception as exc:  # lxml and readability raise more than they document
+        raise ExtractError(f"could not extract the article ({type(exc).__name__})") from exc
+
+
+def _extract(html: str, url: str | None, title: str | None, author: str | None) -> Extracted:
+    """The body of ``extract_article`` once the input is known to be a non-empty str."""
     root = _parse_html(html)
     if root is None:
         raise ExtractError("the page has no HTML content")
@@ -618,9 +628,11 @@ def html_fragment_to_text(html: str) -> str:
         lines = re.split(r"\n\s*\n", unescape(html))
         paragraphs = [_Para(" ".join(line.split()), 0.0, "p") for line in lines]
     else:
-        root = _parse_html(f"<div>{html}</div>")
-        if root is None:
-            return ""
-        body = root.find("body")
-        paragraphs = _paragraphs(body if body is not None else root)
+        try:
+            root = _parse_html(f"<div>{html}</div>")
+            body = root.find("body") if root is not None else None
+            paragraphs = _paragraphs(body if body is not None else root) if root is not None else []
+        except Exception:  # never lose a feed's text to a parser quirk: strip tags instead
+            stripped = unescape(re.sub(r"<[^<>]*>", " ", html))
+            paragraphs = [_Para(" ".join(stripped.split()), 0.0, "p")]
     return _join(_clean(paragraphs, set(), []))

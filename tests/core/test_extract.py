@@ -496,6 +496,23 @@ def test_readability_failure_becomes_extract_error(monkeypatch: pytest.MonkeyPat
     assert isinstance(caught.value.__cause__, RecursionError)
 
 
+def test_any_lxml_failure_becomes_extract_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("lxml said no")
+
+    monkeypatch.setattr(extract, "_page_meta", broken)
+    with pytest.raises(ExtractError, match="could not extract"):
+        extract_article(page(""))
+
+
+def test_fragment_falls_back_to_stripping_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("lxml said no")
+
+    monkeypatch.setattr(extract, "_paragraphs", broken)
+    assert html_fragment_to_text("<p>Tom &amp; <b>Jerry</b></p>") == "Tom & Jerry"
+
+
 def test_article_text_returns_empty_string_for_empty_page() -> None:
     assert article_text("", "https://example.com/") == ""
     assert PROSE[1] in article_text(page(""), "https://example.com/a")
