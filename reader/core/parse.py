@@ -232,7 +232,7 @@ def parse_feed(
     body, dropped = truncate_items(body, max_items)
     response_headers = {"content-location": url} if url else {}
     if headers.get("content-type"):
-        response_headers["content-type"] = headers["content-type"]
+        response_headers["content-type"] = _trust_utf8(headers["content-type"], body)
     if headers.get("content-language"):
         response_headers["content-language"] = headers["content-language"]
     try:
@@ -288,6 +288,30 @@ def parse_feed(
         version=version or "unknown",
         truncated=dropped + max(0, len(entries_raw) - max_items),
     )
+
+
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:+-]{1,40})["']?""", re.I)
+
+
+def _trust_utf8(content_type: str, body: bytes) -> str:
+    """Override a declared legacy charset when the body is valid, non-ASCII UTF-8.
+
+    A UTF-8 feed served as ``charset=windows-1251`` would otherwise become silent mojibake
+    (HOSTILE.md §6, E1); real single-byte text with high bytes is almost never valid UTF-8.
+    """
+    match = _CHARSET_PARAM.search(content_type)
+    if not match:
+        return content_type
+    label = match.group(1).lower().replace("_", "-")
+    if label in ("utf-8", "utf8") or label.startswith(("utf-16", "utf-32", "ucs")):
+        return content_type
+    if body.isascii() or b"\x00" in body:
+        return content_type
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return content_type
+    return content_type[: match.start()] + "charset=utf-8" + content_type[match.end() :]
 
 
 def _looks_json(body: bytes) -> bool:
