@@ -290,6 +290,10 @@ ROLE_NOUNS = _words(
     economist chairperson treasurer councillor councilor alderman rep sen gov man woman
     mother father wife husband daughter son brother sister friend neighbour neighbor
     survivor victim veteran veterans farmer farmers owner owners employee employees
+    curator shopkeeper engineer engineers architect pilot captain driver chef artist singer
+    actor actress player manager treasurer clerk accountant banker broker trader merchant
+    fisherman miner officer constable inspector ranger guard firefighter paramedic teacher
+    principal headteacher lecturer scholar economist mayor councillor governor chair
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").
@@ -355,7 +359,8 @@ ORG_WORDS = _words(
     island islands mountains river lake sea ocean bay gulf coast beach park hall tower bridge
     center centers centres hotel resort casino stadium arena field trust project initiative
     program programme institute academy society council fellowship lab labs laboratory
-    laboratories system systems network networks times
+    laboratories system systems network networks times ledger sentinel courier mirror globe
+    record examiner inquirer bulletin dispatch express standard tribune enquirer
     """
 )
 

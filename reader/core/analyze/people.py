@@ -32,12 +32,14 @@ _PARTICLE = r"(?:van|von|de|der|den|del|della|da|di|du|le|la|bin|ibn|al|el|dos|d
 _NAME_RUN = re.compile(rf"(?<![\w’'.\-]){_TOKEN}(?: (?:{_PARTICLE})?{_TOKEN}){{0,7}}+")
 _TOKEN_SPLIT = re.compile(r"[^ ]{1,80}")
 _CUE_AFTER = re.compile(
-    r"[ ]{0,2}(?:,[^,.\n“”\"]{1,80},[ ]{0,2})?(?:has |had |was |is |also |later |then |"
-    r"previously |recently |once ){0,2}([a-z]{2,14})\b"
+    r"[ ]{0,2}(?:,[ ]{1,2}[a-z0-9][^,.\n“”\"]{0,80},[ ]{0,2})?"
+    r"(?:has |had |was |is |also |later |then |previously |recently |once ){0,2}([a-z]{2,14})\b"
 )
 _LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z\-]{1,20})[ ]{1,2}$")
 _ROLE_WINDOW = re.compile(r"((?:[\w’'.\-]{1,25},? ){1,7})$")
-_APPOSITIVE_AFTER = re.compile(r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?),")
+_APPOSITIVE_AFTER = re.compile(
+    r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?)(?:[,;]|\.(?=\s|$))"
+)
 _MONEY_OR_NUMBER = re.compile(r"\d")
 
 # Titles that by themselves make the following capitalised word a person's name.
@@ -272,10 +274,15 @@ def _role_before(text: str, seg_start: int) -> str | None:
     words = m.group(1).split()
     if not words:
         return None
-    last = words[-1].rstrip(",").lower()
+    # "the mayor of Lindenfeld, Karl Brandt": the head may be followed by "of Place".
+    head_at = len(words) - 1
+    if appositive and len(words) >= 3 and words[-2] == "of" and words[-1][:1].isupper():
+        head_at = len(words) - 3
+    last = words[head_at].rstrip(",").lower()
     if last not in lex.ROLE_NOUNS and last not in STRONG_TITLES:
         return None
-    k = len(words) - 1
+    k = head_at
+    modifiers = 0
     while k > 0:
         w = words[k - 1]
         if w.endswith(","):
@@ -292,6 +299,18 @@ def _role_before(text: str, seg_start: int) -> str | None:
             continue
         if appositive and lw in _DETERMINERS:
             break
+        if (
+            modifiers < 2
+            and w.isalpha()
+            and w.islower()
+            and lw not in _FUNCTION_WORDS
+            and lw not in lex.CUE_VERBS
+            and not lw.endswith(("ed", "ly", "ing"))
+            and lw not in lex.STOP_CAPS
+        ):
+            modifiers += 1
+            k -= 1
+            continue
         if appositive and w.isalpha() and w.islower() and k - 2 >= 0:
             prev = words[k - 2].lower()
             if prev in _DETERMINERS or (words[k - 2][0].isupper() and prev not in _FUNCTION_WORDS):
@@ -314,7 +333,7 @@ def _role_after(text: str, seg_end: int) -> str | None:
     words = phrase.split()
     if not words or len(words) > 14 or _MONEY_OR_NUMBER.match(phrase):
         return None
-    head = [w.lower().strip("’'s") for w in words[:5]]
+    head = [w.lower().removesuffix("’s").removesuffix("'s") for w in words[:5]]
     if words[0].lower() in ("who", "which", "whose", "where", "when"):
         return None
     if not any(w in lex.ROLE_NOUNS for w in head):
@@ -396,7 +415,10 @@ class _Builder:
             return True
         if not create:
             return False
-        idx = self._new(alias, surname, None, gender, start)
+        name = alias if len(lows) < 2 or (titles and titles[-1] in _SOCIAL_TITLES) else None
+        if name is None:
+            name = " ".join(seg.words[i:])
+        idx = self._new(name, surname, None, gender, start)
         ent = self.entities[idx]
         if titles and titles[-1] not in _SOCIAL_TITLES:
             ent.role = " ".join(seg.words[:i])

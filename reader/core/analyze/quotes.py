@@ -56,8 +56,7 @@ _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b")
 _DESCRIPTOR = re.compile(
     r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|"
     r"[Oo]ther|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our|[A-Z][\w.\-]{1,20}['’]s)[ ]"
-    r"(?:[\w’'.\-]{1,20}[ ]){0,4}?"
-    r"([a-z][a-z\-]{1,24})\b"
+    r"((?:[\w’'.\-]{1,24}[ ]){0,4}[\w’'.\-]{1,24})"
 )
 _BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
@@ -65,6 +64,11 @@ _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
 _SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
 _SIGNATURE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}(?:[ ][A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}){0,4}")
 _LABEL = re.compile(r"([A-Z][A-Z.’'\-]{1,20}(?:[ ][A-Z][A-Z.’'\-]{1,20}){0,2}):[ ]")
+_ROLE_LEAD = re.compile(r"(?:[a-z]{1,20}[ ]){0,2}([a-z]{2,20})[ ]")
+_NAMING = re.compile(
+    r"\b(?:call|calls|called|calling|dub|dubbed|nickname|nicknamed|label|labelled|labeled|"
+    r"brand|branded|term|termed|known as|titled|entitled|named)\b"
+)
 _COPULAS = frozenset("was is were are be been but and then so also".split())
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 
@@ -129,10 +133,16 @@ def find_spans(text: str) -> list[Span]:
             kind = _KIND[g]
             kinds_left[kind] -= 1
             o, c = _direction(text, i, j, a, z)
-            if g in "“„‟«`":
-                o, c = (o or not c), (c and not o and g == "“")
+            if g in "„‟«`":
+                o, c = True, False
+            elif g == "“":
+                prev_ch = text[i - 1] if i > a else " "
+                c = prev_ch not in " \t\u00a0" and not (j < z and text[j].isalnum())
+                o = not c
             elif g in "”»":
-                o, c = (o and not c), (c or not o)
+                prev_ch = text[i - 1] if i > a else " "
+                o = (prev_ch in _OPEN_BEFORE) and j < z and text[j].isalnum()
+                c = not o
             elif single_mode and g == "’":
                 o = False
                 c = c and (j >= z or not text[j].isalpha())
@@ -264,10 +274,15 @@ class _Attributor:
         for m in _PRONOUN.finditer(t, a, z):
             out.append(_Cand(m.start(), m.end(), "pronoun", m.group().lower()))
         for m in _DESCRIPTOR.finditer(t, a, z):
-            head = m.group(1)
-            if head in lex.ROLE_NOUNS or head in lex.ORG_NOUNS:
-                if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
-                    out.append(_Cand(m.start(), m.end(), "desc", head))
+            pos = m.start(1)
+            for word in m.group(1).split(" "):
+                head = word.rstrip(".,;:")
+                if head.islower() and (head in lex.ROLE_NOUNS or head in lex.ORG_NOUNS):
+                    end = pos + len(head)
+                    if not any(s <= m.start() < e or m.start() <= s < end for s, e in taken):
+                        out.append(_Cand(m.start(), end, "desc", head))
+                    break
+                pos += len(word) + 1
         for m in _BARE_PLURAL.finditer(t, a, z):
             if m.group(1).lower() in lex.ROLE_NOUNS:
                 if not any(s <= m.start() < e for s, e in taken):
@@ -439,8 +454,14 @@ class _Attributor:
 
     def name_after(self, pos: int, z: int, cue: str) -> tuple[_Cand, str] | None:
         """An unknown capitalised name right after an inverted cue: 'said Burman'."""
-        n = _SIGNATURE_NAME.match(self.masked, pos + 1, min(z, pos + 100))
-        if not n or self.masked[pos] != " ":
+        if self.masked[pos : pos + 1] != " ":
+            return None
+        pos += 1
+        role = _ROLE_LEAD.match(self.masked, pos, min(z, pos + 60))
+        if role and role.group(1).lower() in lex.ROLE_NOUNS:
+            pos = role.end()
+        n = _SIGNATURE_NAME.match(self.masked, pos, min(z, pos + 100))
+        if not n:
             return None
         name = n.group().rstrip(".,")
         if name.split()[0].lower() in lex.STOP_CAPS:
@@ -563,6 +584,8 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
         if partial and (nwords <= 2 or (nwords <= 3 and not r.explicit)):
             speaker = None
         if title and not r.explicit:
+            speaker = None
+        if partial and nwords <= 4 and _NAMING.search(at.masked, s0, s.open_at):
             speaker = None
         if speaker is None and (partial or title or nwords < 4):
             continue
