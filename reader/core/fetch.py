@@ -342,6 +342,12 @@ class Fetcher:
                 raise FetchTimeout(f"{host} stopped sending data (read timeout)") from None
             except httpx.ConnectError as exc:
                 raise FetchError(_connect_message(exc, url)) from None
+            except httpx.InvalidURL as exc:
+                # httpx builds the next request for any redirect, even one we will not follow,
+                # and raises this (not an HTTPError) on a Location like "javascript:alert(1)".
+                raise FetchError(
+                    f"{host} sent an invalid URL: {sanitize_line(str(exc), 200)}"
+                ) from None
             except httpx.RemoteProtocolError as exc:
                 raise FetchError(
                     f"{host} broke the HTTP protocol: {sanitize_line(str(exc), 200)}"
