@@ -1,1 +1,1 @@
-"""Textual user interface. Only calls reader.core.service."""
+"""The Textual app. Nothing in ``reader.core`` imports from here."""

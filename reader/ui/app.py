@@ -1,0 +1,700 @@
+"""The newsreader app: three panes driven from the keyboard.
+
+``make_app`` builds the app for the CLI, the tests and the benchmark; ``run_app`` is what
+``newsreader`` (no subcommand) calls. The main screen owns the view state (which feed, unread
+only, a person, a search) and talks to the database two ways: quick reads and flag writes go
+straight to the UI's own ``Store`` connection; network and CPU work (add, refresh, open an
+unextracted article) goes to the ``Backend`` thread, awaited from thin workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from reader.config import Config, load_config
+from reader.core.sanitize import safe_url
+from reader.core.service import AddResult, RefreshSummary, Session, Settings, refresh_lock
+from reader.core.store import Store
+from reader.errors import ReaderError
+from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote
+from reader.ui.backend import Backend
+from reader.ui.commands import ReaderCommands
+from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
+from reader.ui.screens.help import HelpScreen
+from reader.ui.text import Clock, line
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.feed_filter import FeedChoice, FeedFilter
+from reader.ui.widgets.reading import ReadingPane
+from reader.ui.widgets.summary import SummaryPane
+
+POLL_SECONDS = 3.0
+
+WELCOME = """\
+Welcome to newsreader.
+
+You have no feeds yet. Add one:
+
+  • press  a  here and paste a feed URL (or a web page that links to its feed), or
+  • run    newsreader add URL    in a shell, then refresh with  R.
+
+To look around first, quit (q) and run  newsreader --demo  for a reader filled with a
+few offline demo articles.
+
+Press ? for every key, ctrl+p for the command palette."""
+
+
+def styles_path() -> Path:
+    """The app's stylesheet: packaged at ``reader/styles``, or the repo's ``styles/``."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "styles" / "app.tcss", here.parent / "styles" / "app.tcss"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("styles/app.tcss is missing from the installation")
+
+
+@dataclasses.dataclass(slots=True)
+class View:
+    """What the list pane shows."""
+
+    kind: str = "all"  # all, starred, feed
+    feed_id: int | None = None
+    feed_title: str = ""
+    unread_only: bool = False
+    person: str | None = None
+    search: str | None = None
+
+    def describe(self) -> str:
+        if self.search is not None:
+            return f"Search: {self.search}"
+        if self.person is not None:
+            return f"Person: {self.person}"
+        name = {"all": "All articles", "starred": "Starred"}.get(self.kind, self.feed_title)
+        return name + (" · unread" if self.unread_only else "")
+
+
+class RefreshProgress(Message):
+    """Progress from a refresh in the backend; newer ones replace older ones in the queue."""
+
+    def __init__(self, phase: str, done: int, total: int) -> None:
+        super().__init__()
+        self.phase = phase
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshProgress)
+
+
+class MainScreen(Screen[None]):
+    """Feed filter and list, reading pane, summary pane, status line and footer."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="next-pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="prev-pane"),
+        Binding("n", "next_unread", "Next unread", id="next-unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="previous-unread"),
+        Binding("space", "page_down", "Page down", show=False, id="page-down"),
+        Binding("b", "page_up", "Page up", show=False, id="page-up"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="toggle-read"),
+        Binding("s", "toggle_star", "Star", id="toggle-star"),
+        Binding("A", "mark_all_read", "All read", show=False, id="mark-all-read"),
+        Binding("o", "open_browser", "Browser", show=False, id="open-browser"),
+        Binding("r", "refresh_feed", "Refresh", show=False, id="refresh-feed"),
+        Binding("R", "refresh_all", "Refresh all", id="refresh-all"),
+        Binding("a", "add_feed", "Add", id="add-feed"),
+        Binding("d", "remove_feed", "Remove feed", show=False, id="remove-feed"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("f", "feed_filter", "Feeds", id="feed-filter"),
+        Binding("u", "unread_only", "Unread", id="unread-only"),
+        Binding("i", "toggle_summary", "Summary", show=False, id="toggle-summary"),
+        Binding("escape", "clear_filter", "Clear", show=False, id="clear-filter"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, store: Store, backend: Backend | None, clock: Clock) -> None:
+        super().__init__()
+        self.store = store
+        self.backend = backend
+        self.clock = clock
+        self.view = View()
+        self.counts: dict[str, int] = {}
+        self.feeds: list[FeedRow] = []
+        self.opened: ArticleDetail | None = None
+        self.refreshing = False
+        self.progress_text = ""
+        self._counts_timer: object | None = None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield FeedFilter(id="feeds")
+                yield ArticleList(id="articles", clock=self.clock)
+            with Vertical(id="right"):
+                yield ReadingPane(id="reading")
+                yield SummaryPane(id="summary")
+        yield Static(Content(WELCOME), id="welcome")
+        yield Static(Content(""), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#feeds", FeedFilter).border_title = "Feeds"
+        self.query_one("#articles", ArticleList).border_title = "Articles"
+        self.query_one("#reading", ReadingPane).border_title = "Article"
+        self.query_one("#summary", SummaryPane).border_title = "Quotes & people"
+        self.reload(first=True)
+        self.query_one("#articles", ArticleList).focus()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def reading(self) -> ReadingPane:
+        return self.query_one("#reading", ReadingPane)
+
+    @property
+    def summary(self) -> SummaryPane:
+        return self.query_one("#summary", SummaryPane)
+
+    @property
+    def feed_filter(self) -> FeedFilter:
+        return self.query_one("#feeds", FeedFilter)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self, *, first: bool = False) -> None:
+        """Re-read counts, feeds and the list, keeping the cursor on the same article."""
+        self.counts = self.store.counts()
+        self.feeds = self.store.feeds()
+        self.set_class(self.counts["feeds"] == 0, "-empty")
+        self.feed_filter.set_feeds(self.feeds, self.counts)
+        self.load_rows()
+        self.update_status()
+
+    def load_rows(self) -> None:
+        keep = self.article_list.current
+        rows = self.rows_for(self.view)
+        self.article_list.empty_text = self._empty_text()
+        self.article_list.set_rows(rows, keep.id if keep else None)
+        title = self.view.describe()
+        self.article_list.border_title = Content(line(title, 80))
+        self.article_list.border_subtitle = Content(f"{len(rows):,}")
+
+    def rows_for(self, view: View) -> list[ArticleRow]:
+        if view.search is not None:
+            rows = [row for row, _snippet in self.store.search(view.search, limit=1000)]
+            return [r for r in rows if not r.read] if view.unread_only else rows
+        return self.store.articles(
+            feed_id=view.feed_id if view.kind == "feed" else None,
+            unread_only=view.unread_only,
+            starred_only=view.kind == "starred",
+            person=view.person,
+        )
+
+    def _empty_text(self) -> str:
+        if self.view.search is not None:
+            return "No matches. Press esc to clear the search."
+        if self.view.unread_only:
+            return "Nothing unread here. Press u to show all."
+        if self.view.kind == "starred":
+            return "No starred articles. Press s on one to star it."
+        return "No articles here yet. Press R to refresh."
+
+    def poll(self) -> None:
+        """Pick up what another process (``newsreader refresh``) wrote."""
+        if self.refreshing:
+            return
+        counts = self.store.counts()
+        if (counts["feeds"], counts["articles"]) != (
+            self.counts.get("feeds"),
+            self.counts.get("articles"),
+        ):
+            self.reload()
+        elif counts != self.counts:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        self.counts = self.store.counts()
+        self.feeds = self.store.feeds()
+        self.feed_filter.set_feeds(self.feeds, self.counts)
+        self.update_status()
+
+    def refresh_counts_soon(self) -> None:
+        """Coalesce count updates after read/star changes (feeds() is a grouped query)."""
+        if self._counts_timer is not None:
+            self._counts_timer.stop()  # type: ignore[attr-defined]
+        self._counts_timer = self.set_timer(0.4, self.refresh_counts)
+
+    def update_status(self) -> None:
+        c = self.counts
+        left = (
+            f" {c.get('feeds', 0):,} feeds · {c.get('articles', 0):,} articles · "
+            f"{c.get('unread', 0):,} unread"
+        )
+        if self.view.person is not None or self.view.search is not None:
+            left += " · esc clears the filter"
+        right = self.progress_text
+        self.query_one("#status", Static).update(
+            Content.assemble(left, "   ", (right, "$text-warning"))
+        )
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @on(ArticleList.Selected)
+    def selected(self, event: ArticleList.Selected) -> None:
+        self.open_article(event.article.id)
+
+    def open_article(self, article_id: int, quote: Quote | None = None) -> None:
+        detail = self.store.article(article_id)
+        if detail is None:
+            return
+        self.show(detail)
+        if not detail.read:
+            self.set_read([detail.id], True)
+        if detail.text_source == "" and self.backend is not None:
+            self.reading.loading_text = True
+            self.show(detail)
+            self.extract(article_id, quote)
+        elif quote is not None:
+            self.call_after_refresh(self.reading.highlight_quote, quote)
+
+    def show(self, detail: ArticleDetail) -> None:
+        self.opened = detail
+        self.reading.article = detail
+        self.summary.show_article(detail)
+
+    @work(exclusive=True, group="open")
+    async def extract(self, article_id: int, quote: Quote | None) -> None:
+        assert self.backend is not None
+
+        async def job(session: Session) -> ArticleDetail | None:
+            return await session.open_article(article_id)
+
+        try:
+            detail = await self.backend.call(job)
+        except ReaderError as exc:
+            self.app.notify(
+                line(str(exc), 300), title="Could not open", severity="error", markup=False
+            )
+            detail = self.store.article(article_id)
+        finally:
+            self.reading.loading_text = False
+        if detail is not None and self.opened is not None and self.opened.id == article_id:
+            self.show(detail)
+            if quote is not None:
+                self.call_after_refresh(self.reading.highlight_quote, quote)
+
+    # -- flags --------------------------------------------------------------------------------
+
+    def set_read(self, ids: list[int], read: bool) -> None:
+        self.store.set_read(ids, read)
+        wanted = set(ids)
+        for row in self.article_list.rows:
+            if row.id in wanted and row.read != read:
+                self.article_list.update_row(dataclasses.replace(row, read=read))
+        self.refresh_counts_soon()
+
+    def action_select_article(self) -> None:
+        row = self.article_list.current
+        if row is not None:
+            self.open_article(row.id)
+
+    def action_toggle_read(self) -> None:
+        row = self.article_list.current
+        if row is not None:
+            self.set_read([row.id], not row.read)
+
+    def action_toggle_star(self) -> None:
+        row = self.article_list.current
+        if row is None:
+            return
+        self.store.set_starred(row.id, not row.starred)
+        self.article_list.update_row(dataclasses.replace(row, starred=not row.starred))
+        if self.opened is not None and self.opened.id == row.id:
+            self.opened = dataclasses.replace(self.opened, starred=not row.starred)
+            self.reading.article = self.opened
+        self.refresh_counts_soon()
+
+    def action_mark_all_read(self) -> None:
+        ids = [row.id for row in self.article_list.rows if not row.read]
+        if not ids:
+            self.app.notify("Everything here is already read.")
+            return
+        self.set_read(ids, True)
+        self.app.notify(f"Marked {len(ids):,} articles read.")
+
+    # -- moving -------------------------------------------------------------------------------
+
+    def _jump_unread(self, step: int) -> None:
+        rows = self.article_list.rows
+        index = self.article_list.cursor + step
+        while 0 <= index < len(rows):
+            if not rows[index].read:
+                self.article_list.move_to(index)
+                self.open_article(rows[index].id)
+                return
+            index += step
+        self.app.notify("No more unread articles in this direction.")
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def action_page_down(self) -> None:
+        self.reading.page_down()
+
+    def action_page_up(self) -> None:
+        self.reading.page_up()
+
+    def action_open_browser(self) -> None:
+        row = self.article_list.current
+        url = safe_url(row.link) if row else None
+        if url is None:
+            self.app.notify("This article has no http(s) link to open.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.app.notify(Content(f"Opening {line(url, 200)}"), markup=False)
+
+    def action_toggle_summary(self) -> None:
+        self.toggle_class("-no-summary")
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def set_view(self, view: View) -> None:
+        self.view = view
+        self.load_rows()
+        self.update_status()
+
+    @on(FeedFilter.Chosen)
+    def feed_chosen(self, event: FeedFilter.Chosen) -> None:
+        self.choose(event.choice)
+
+    def choose(self, choice: FeedChoice) -> None:
+        unread = choice.kind == "unread" or (self.view.unread_only and choice.kind == "feed")
+        kind = "all" if choice.kind == "unread" else choice.kind
+        self.summary.show_person(None)
+        self.set_view(View(kind, choice.feed_id, choice.title, unread))
+        self.remove_class("-show-feeds")
+        self.article_list.focus()
+
+    def action_feed_filter(self) -> None:
+        if self.has_class("-show-feeds") and self.feed_filter.has_focus:
+            self.remove_class("-show-feeds")
+            self.article_list.focus()
+            return
+        self.add_class("-show-feeds")
+        self.feed_filter.focus()
+
+    def action_unread_only(self) -> None:
+        view = dataclasses.replace(self.view, unread_only=not self.view.unread_only)
+        self.set_view(view)
+
+    def action_clear_filter(self) -> None:
+        if self.has_class("-show-feeds"):
+            self.remove_class("-show-feeds")
+            self.article_list.focus()
+            return
+        if self.view.person is not None or self.view.search is not None:
+            self.summary.show_person(None)
+            self.set_view(dataclasses.replace(self.view, person=None, search=None))
+
+    @on(SummaryPane.PersonChosen)
+    def person_chosen(self, event: SummaryPane.PersonChosen) -> None:
+        self.filter_person(event.name)
+
+    def filter_person(self, name: str) -> None:
+        self.summary.show_person(name, self.store.quotes_by(name))
+        self.set_view(View(person=name))
+
+    @on(SummaryPane.QuoteChosen)
+    def quote_chosen(self, event: SummaryPane.QuoteChosen) -> None:
+        if event.article_id is not None and (
+            self.opened is None or self.opened.id != event.article_id
+        ):
+            index = self.article_list.index_of(event.article_id)
+            if index is not None:
+                self.article_list.move_to(index)
+            self.open_article(event.article_id, event.quote)
+            return
+        if not self.reading.highlight_quote(event.quote):
+            self.app.notify("That quote is not in the text shown.", severity="warning")
+
+    def action_search(self) -> None:
+        def done(query: str | None) -> None:
+            if query:
+                self.summary.show_person(None)
+                self.set_view(View(search=query))
+                self.article_list.focus()
+
+        self.app.push_screen(SearchDialog(self.view.search or ""), done)
+
+    def select_feed(self, feed_id: int) -> None:
+        for feed in self.feeds:
+            if feed.id == feed_id:
+                self.feed_filter.highlight_feed(feed_id)
+                self.choose(FeedChoice("feed", feed.id, line(feed.title, 200)))
+                return
+
+    # -- feeds --------------------------------------------------------------------------------
+
+    def _selected_feed(self) -> FeedRow | None:
+        feed_id = self.view.feed_id if self.view.kind == "feed" else None
+        if self.feed_filter.has_focus:
+            choice = self.feed_filter.choice_at(self.feed_filter.highlighted)
+            if choice is not None and choice.kind == "feed":
+                feed_id = choice.feed_id
+        if feed_id is None and self.article_list.current is not None:
+            feed_id = self.article_list.current.feed_id
+        return next((f for f in self.feeds if f.id == feed_id), None)
+
+    def action_add_feed(self) -> None:
+        if self.backend is None:
+            self.app.notify("Adding feeds is not available here.", severity="error")
+            return
+        backend = self.backend
+
+        async def add(url: str) -> AddResult:
+            async def job(session: Session) -> AddResult:
+                return await session.add_feed(url)
+
+            return await backend.call(job)
+
+        def done(result: AddResult | None) -> None:
+            if result is None:
+                return
+            self.reload()
+            if result.already:
+                text = f"Already there: {line(result.title, 200)}"
+            else:
+                text = f"Added {line(result.title, 200)} ({result.articles} articles)"
+            self.app.notify(Content(text), markup=False)
+            self.select_feed(result.feed_id)
+
+        self.app.push_screen(AddFeedDialog(add), done)
+
+    def action_remove_feed(self) -> None:
+        feed = self._selected_feed()
+        if feed is None:
+            self.app.notify("Choose a feed first (f).", severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.store.remove_feed(feed.id)
+                if self.view.feed_id == feed.id:
+                    self.view = View()
+                self.reload()
+                self.app.notify(Content(f"Removed {line(feed.title, 200)}"), markup=False)
+
+        question = Content.assemble(
+            "Remove the feed ",
+            (line(feed.title, 200), "bold"),
+            f" and its {feed.articles:,} articles?",
+        )
+        self.app.push_screen(ConfirmDialog(question), done)
+
+    def action_refresh_feed(self) -> None:
+        feed = self._selected_feed()
+        if feed is None:
+            self.app.notify("No feed to refresh.", severity="warning")
+            return
+        self.run_refresh([feed.id], line(feed.title, 100))
+
+    def action_refresh_all(self) -> None:
+        if not self.feeds:
+            self.app.notify("No feeds yet: press a to add one.", severity="warning")
+            return
+        self.run_refresh(None, "all feeds")
+
+    def run_refresh(self, ids: list[int] | None, label: str) -> None:
+        if self.backend is None:
+            self.app.notify("Refreshing is not available here.", severity="error")
+            return
+        if self.refreshing:
+            self.app.notify("A refresh is already running.")
+            return
+        self.refreshing = True
+        self.progress_text = f"Refreshing {label}…"
+        self.update_status()
+        self.refresh_worker(ids)
+
+    @work(exclusive=True, group="refresh")
+    async def refresh_worker(self, ids: list[int] | None) -> None:
+        assert self.backend is not None
+        db_path = self.store.path
+        last = [0.0]
+
+        def progress(phase: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if done == total or now - last[0] > 0.1:
+                last[0] = now
+                self.post_message(RefreshProgress(phase, done, total))
+
+        async def job(session: Session) -> RefreshSummary:
+            with refresh_lock(db_path):
+                return await session.refresh(ids, progress=progress)
+
+        try:
+            summary = await self.backend.call(job)
+        except ReaderError as exc:
+            self.app.notify(line(str(exc), 300), title="Refresh", severity="error", markup=False)
+            summary = None
+        finally:
+            self.refreshing = False
+            self.progress_text = ""
+        self.reload()
+        if summary is not None:
+            severity = "information" if not summary.errors else "warning"
+            text = summary.line()
+            for name, message in summary.errors[:3]:
+                text += f"\n{line(name, 60)}: {line(message, 160)}"
+            self.app.notify(Content(text), title="Refresh", severity=severity, markup=False)
+
+    @on(RefreshProgress)
+    def refresh_progress(self, event: RefreshProgress) -> None:
+        what = "feeds" if event.phase == "feeds" else "pages"
+        self.progress_text = f"Refreshing: {event.done}/{event.total} {what}"
+        self.update_status()
+
+    # -- help ---------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        app = self.app
+        assert isinstance(app, NewsReaderApp)
+        self.app.push_screen(HelpScreen(app.help_rows(), str(app.config.path or "config.toml")))
+
+
+class NewsReaderApp(App[int]):
+    """The terminal news reader."""
+
+    TITLE = "newsreader"
+    CSS_PATH = styles_path()
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        backend: Backend | None = None,
+        clock: Clock = time.time,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.backend = backend
+        self.clock = clock
+        self.main_screen = MainScreen(store, backend, clock)
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self.config.warnings.append(f"unknown theme {line(self.config.theme, 60)!r} ignored")
+        known = {binding_id for _k, _d, binding_id in self.help_rows()}
+        unknown = sorted(set(self.config.keymap) - known)
+        for binding_id in unknown:
+            self.config.warnings.append(f"keymap: no binding with the id {line(binding_id, 60)!r}")
+        self.set_keymap({k: v for k, v in self.config.keymap.items() if k in known})
+        self.push_screen(self.main_screen)
+        for warning in self.config.warnings:
+            self.notify(warning, title="Config", severity="warning", markup=False, timeout=8)
+        if self.config.auto_refresh_minutes > 0:
+            self.set_interval(self.config.auto_refresh_minutes * 60, self._auto_refresh)
+
+    def _auto_refresh(self) -> None:
+        if not self.main_screen.refreshing and self.main_screen.feeds:
+            self.main_screen.run_refresh(None, "all feeds")
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, description, binding id) for every binding, with the user's keymap applied."""
+        rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        sources: Iterable[BindingType] = [
+            *ArticleList.BINDINGS,
+            *MainScreen.BINDINGS,
+        ]
+        keymap = self.config.keymap
+        for binding in sources:
+            assert isinstance(binding, Binding)
+            if binding.id is None or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            rows.append((keymap.get(binding.id, binding.key), binding.description, binding.id))
+        return rows
+
+    def on_unmount(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+
+
+def make_app(
+    config: Config,
+    store: Store,
+    *,
+    backend: Backend | None = None,
+    settings: Settings | None = None,
+    clock: Clock = time.time,
+    with_backend: bool = True,
+) -> NewsReaderApp:
+    """The one app factory, for the CLI, the tests and the benchmark."""
+    if backend is None and with_backend:
+        backend = Backend(store.path, settings or settings_from(config))
+    return NewsReaderApp(config, store, backend=backend, clock=clock)
+
+
+def settings_from(config: Config) -> Settings:
+    settings = Settings(full_text=config.full_text)
+    settings.limits.max_in_flight = config.concurrency
+    return settings
+
+
+def run_app(db_path: Path, config_path: str | None = None, demo: bool = False) -> int:
+    """Open the reader on ``db_path`` (or on a demo database); return the exit code."""
+    config = load_config(config_path)
+    if demo:
+        from reader.demo import demo_database
+
+        with demo_database() as (demo_db, settings):
+            store = Store(demo_db)
+            app = make_app(config, store, settings=settings)
+            app.run()
+            store.close()
+        return 0
+    store = Store(db_path)
+    try:
+        app = make_app(config, store)
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_app(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("news.db")))

@@ -1,0 +1,105 @@
+"""The feed filter: All, Unread, Starred, then each feed with its unread count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets.option_list import Option
+
+from reader.models import FeedRow
+from reader.ui.text import line
+from reader.ui.widgets.pane_list import PaneList
+
+
+@dataclass(frozen=True, slots=True)
+class FeedChoice:
+    """What the filter selects: ``kind`` is all, unread, starred or feed."""
+
+    kind: str
+    feed_id: int | None = None
+    title: str = ""
+
+
+def _prompt(label: str, count: int | None, width: int, style: str = "") -> Content:
+    text = Content(label)
+    if style:
+        text = text.stylize(style)
+    if count:
+        number = f"{count:,}"
+        room = max(4, width - len(number) - 1)
+        if text.cell_length > room:
+            text = text.truncate(room - 1).append("…")
+        text = (
+            text.pad_right(max(0, room - text.cell_length))
+            .append(" ")
+            .append(Content(number).stylize("$text-muted"))
+        )
+    return text
+
+
+class FeedFilter(PaneList):
+    """Feed picker; posts ``FeedFilter.Chosen`` when an entry is selected."""
+
+    class Chosen(Message):
+        def __init__(self, choice: FeedChoice) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.choices: list[FeedChoice] = []
+        self._feeds: list[FeedRow] = []
+        self._counts: dict[str, int] = {}
+
+    def set_feeds(self, feeds: Sequence[FeedRow], counts: dict[str, int]) -> None:
+        """Rebuild the entries, keeping the highlighted one."""
+        self._feeds = list(feeds)
+        self._counts = dict(counts)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        keep = self.highlighted
+        width = max(12, self.scrollable_content_region.width or 30)
+        self.choices = [
+            FeedChoice("all", title="All articles"),
+            FeedChoice("unread", title="Unread"),
+            FeedChoice("starred", title="Starred"),
+        ]
+        options: list[Option | None] = [
+            Option(_prompt("All articles", self._counts.get("articles"), width, "bold")),
+            Option(_prompt("Unread", self._counts.get("unread"), width, "bold")),
+            Option(_prompt("Starred", self._counts.get("starred"), width, "bold")),
+            None,
+        ]
+        for feed in self._feeds:
+            title = line(feed.title, 200) or line(feed.url, 200)
+            self.choices.append(FeedChoice("feed", feed.id, title))
+            label = ("⚠ " if feed.last_error else "") + title
+            options.append(Option(_prompt(label, feed.unread, width)))
+        self.set_options(options)
+        if keep is not None and self.option_count:
+            self.highlighted = min(keep, self.option_count - 1)
+
+    def on_resize(self) -> None:
+        if self._feeds or self._counts:
+            self._rebuild()
+
+    def on_option_list_option_selected(self, event: PaneList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Chosen(self.choices[event.option_index]))
+
+    def choice_at(self, index: int | None) -> FeedChoice | None:
+        if index is None or not 0 <= index < len(self.choices):
+            return None
+        return self.choices[index]
+
+    def highlight_feed(self, feed_id: int | None, kind: str = "feed") -> None:
+        for i, choice in enumerate(self.choices):
+            if (kind == "feed" and choice.feed_id == feed_id and choice.kind == "feed") or (
+                kind != "feed" and choice.kind == kind
+            ):
+                self.highlighted = i
+                return
