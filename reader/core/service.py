@@ -249,7 +249,8 @@ class Session:
             summary.unchanged += 1
             return ()
         parsed = await self._parse(result.body, dict(result.headers), result.final_url)
-        stored = self.store.store_entries(
+        stored = await asyncio.to_thread(
+            self.store.store_entries,
             state.id,
             parsed.entries,
             title=parsed.title,
@@ -308,7 +309,8 @@ class Session:
             if isinstance(exc, JobTimeout):
                 reason = f"extraction took longer than {self.settings.extract_timeout:g} s"
             page = await self._fallback(article, reason)
-        self.store.save_extraction(
+        await asyncio.to_thread(
+            self.store.save_extraction,
             article.id,
             text=page.text,
             source=page.source,
