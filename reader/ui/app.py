@@ -285,6 +285,8 @@ class MainScreen(Screen[None]):
         self.opened = detail
         self.reading.article = detail
         self.summary.show_article(detail)
+        n_q, n_p = len(detail.quotes), len(detail.people)
+        self.reading.border_subtitle = Content(f"{n_q} quotes · {n_p} people (i)")
 
     @work(exclusive=True, group="open")
     async def extract(self, article_id: int, quote: Quote | None) -> None:
@@ -381,7 +383,13 @@ class MainScreen(Screen[None]):
         self.app.notify(Content(f"Opening {line(url, 200)}"), markup=False)
 
     def action_toggle_summary(self) -> None:
-        self.toggle_class("-no-summary")
+        """Wide: hide or show the summary pane. Narrow: swap it with the reading pane."""
+        self.toggle_class("-summary-toggled")
+        if self.has_class("-narrow"):
+            if self.has_class("-summary-toggled"):
+                self.summary.focus_first()
+            else:
+                self.reading.focus()
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -408,6 +416,8 @@ class MainScreen(Screen[None]):
             self.article_list.focus()
             return
         self.add_class("-show-feeds")
+        kind = "unread" if self.view.kind == "all" and self.view.unread_only else self.view.kind
+        self.feed_filter.highlight_feed(self.view.feed_id, kind)
         self.feed_filter.focus()
 
     def action_unread_only(self) -> None:
@@ -441,6 +451,8 @@ class MainScreen(Screen[None]):
                 self.article_list.move_to(index)
             self.open_article(event.article_id, event.quote)
             return
+        if self.has_class("-narrow") and self.has_class("-summary-toggled"):
+            self.remove_class("-summary-toggled")
         if not self.reading.highlight_quote(event.quote):
             self.app.notify("That quote is not in the text shown.", severity="warning")
 

@@ -40,6 +40,16 @@ def person_prompt(person: Person) -> Content:
     return Content("").join(parts)
 
 
+def _spaced(options: list[Option]) -> list[Option | None]:
+    """Options with a divider between each (dividers are not counted as options)."""
+    spaced: list[Option | None] = []
+    for option in options:
+        if spaced:
+            spaced.append(None)
+        spaced.append(option)
+    return spaced
+
+
 class SummaryPane(Vertical):
     """Quotes and people of the open article; a person's quotes across articles when filtered."""
 
@@ -84,13 +94,20 @@ class SummaryPane(Vertical):
         self.query_one("#quotes-title", Static).update(Content(f"Quotes ({n_q})"))
         self.query_one("#people-title", Static).update(Content(f"People ({n_p})"))
         quotes.set_options(
-            [Option(quote_prompt(q)) for q in self.quotes]
+            _spaced([Option(quote_prompt(q)) for q in self.quotes])
             or [Option(Content("No quotes in this article.").stylize("$text-muted"), disabled=True)]
         )
         people.set_options(
-            [Option(person_prompt(p)) for p in self.people]
+            _spaced([Option(person_prompt(p)) for p in self.people])
             or [Option(Content("Nobody named.").stylize("$text-muted"), disabled=True)]
         )
+
+    def focus_first(self) -> None:
+        for list_id in ("#person-quotes", "#quotes", "#people"):
+            widget = self.query_one(list_id, PaneList)
+            if widget.display and widget.option_count:
+                widget.focus()
+                return
 
     def show_person(self, name: str | None, quotes: Sequence[PersonQuote] = ()) -> None:
         self.person = name
@@ -111,14 +128,16 @@ class SummaryPane(Vertical):
             Content(f"{line(self.person, 120)}: {n} quote{'s' if n != 1 else ''} in all articles")
         )
         listing.set_options(
-            [
-                Option(
-                    Content(f"“{line(q.text, 400)}”\n").append(
-                        Content(line(title_, 200)).stylize("$text-muted")
+            _spaced(
+                [
+                    Option(
+                        Content(f"“{line(q.text, 400)}”\n").append(
+                            Content(line(title_, 200)).stylize("$text-muted")
+                        )
                     )
-                )
-                for q, _aid, title_, _pub in self.person_quotes
-            ]
+                    for q, _aid, title_, _pub in self.person_quotes
+                ]
+            )
             or [Option(Content("No direct quotes.").stylize("$text-muted"), disabled=True)]
         )
 

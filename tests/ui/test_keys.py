@@ -1,0 +1,262 @@
+"""Pilot tests: every binding of the main screen, on the sample database."""
+
+from __future__ import annotations
+
+from reader.config import parse_config
+from reader.ui.app import MainScreen, NewsReaderApp
+from reader.ui.screens.dialogs import ConfirmDialog, SearchDialog
+from reader.ui.screens.help import HelpScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.reading import ReadingPane
+
+SIZE = (160, 48)
+
+
+def main(app: NewsReaderApp) -> MainScreen:
+    return app.main_screen
+
+
+def titles(app: NewsReaderApp) -> list[str]:
+    return [row.title for row in main(app).article_list.rows]
+
+
+async def test_list_newest_first_with_marks(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert titles(app)[0] == "A page nobody has extracted yet"
+        assert titles(app)[-1] == "Central library turns 150"
+        lst = main(app).article_list
+        assert lst.has_focus
+        first = "".join(s.text for s in lst.render_line(0))
+        assert "●" in first and "A page nobody" in first
+        assert "1h" in "".join(s.text for s in lst.render_line(1))
+
+
+async def test_j_k_arrows_move_and_enter_opens(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = main(app).article_list
+        await pilot.press("j")
+        assert lst.cursor == 1
+        await pilot.press("down", "down")
+        assert lst.cursor == 3
+        await pilot.press("k", "up")
+        assert lst.cursor == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        opened = main(app).reading.article
+        assert opened is not None and opened.title == "Council approves riverside cycle network"
+        assert lst.current is not None and lst.current.read
+        assert sample_store.article(opened.id).read
+
+
+async def test_tab_cycles_panes(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "enter")
+        seen = []
+        for _ in range(5):
+            await pilot.press("tab")
+            seen.append(app.focused.id if app.focused else None)
+        assert "reading" in seen and "quotes" in seen
+        await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == seen[-2]
+
+
+async def test_n_p_next_previous_unread(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        sample_store.set_read([screen.article_list.rows[1].id], True)
+        screen.reload()
+        await pilot.press("n")  # from row 0, skipping the read row 1
+        assert screen.article_list.cursor == 2
+        assert screen.reading.article is not None
+        assert screen.reading.article.id == screen.article_list.rows[2].id
+        await pilot.press("p")
+        assert screen.article_list.cursor == 0
+
+
+async def test_space_b_page_the_reading_pane(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        reading = app.main_screen.query_one(ReadingPane)
+        assert reading.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert reading.scroll_y > 0
+        await pilot.press("b")
+        await pilot.pause()
+        assert reading.scroll_y == 0
+
+
+async def test_m_s_A_flags(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = main(app).article_list
+        await pilot.press("m")
+        assert lst.rows[0].read and sample_store.article(lst.rows[0].id).read
+        await pilot.press("m")
+        assert not lst.rows[0].read
+        await pilot.press("s")
+        assert lst.rows[0].starred and sample_store.article(lst.rows[0].id).starred
+        assert "★" in "".join(s.text for s in lst.render_line(0))
+        await pilot.press("A")
+        assert all(row.read for row in lst.rows)
+        assert sample_store.counts()["unread"] == 0
+
+
+async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> None:
+    app = app_for(sample_store)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert opened == ["https://news.example/fresh"]
+
+
+async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
+    from reader.core.store import Store
+    from tests.ui.conftest import entry
+
+    store = Store(tmp_path / "x.db")
+    feed = store.add_feed("https://x.example/feed", "X")
+    store.store_entries(feed, [entry("js", "Script link", 1, "javascript:alert(1)")])
+    app = app_for(store)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+
+
+async def test_f_feed_filter_and_u_unread_only(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("f")
+        assert screen.feed_filter.has_focus
+        # All, Unread, Starred, then the feeds in title order: Harbor Herald, Science Weekly
+        await pilot.press("j", "j", "j", "j", "enter")
+        await pilot.pause()
+        assert set(r.feed_title for r in screen.article_list.rows) == {"Science Weekly"}
+        assert screen.article_list.has_focus
+        await pilot.press("m")  # read the first
+        await pilot.press("u")
+        assert len(screen.article_list.rows) == 1 and not screen.article_list.rows[0].read
+        await pilot.press("u")
+        assert len(screen.article_list.rows) == 2
+        await pilot.press("f", "k", "k", "enter")  # Starred
+        await pilot.pause()
+        assert screen.view.kind == "starred" and screen.article_list.rows == []
+
+
+async def test_f_at_80_columns_shows_and_hides_the_feeds(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        assert not screen.feed_filter.display
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.feed_filter.display and screen.feed_filter.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.feed_filter.display
+
+
+async def test_slash_search(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchDialog)
+        await pilot.press(*"cycle", "enter")
+        await pilot.pause()
+        assert titles(app) == ["Council approves riverside cycle network"]
+        await pilot.press("escape")
+        assert len(titles(app)) == 5
+
+
+async def test_d_removes_a_feed_after_confirming(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(sample_store.feeds()) == 2
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert [f.title for f in sample_store.feeds()] == ["Harbor Herald"]
+        assert set(r.feed_title for r in main(app).article_list.rows) == {"Harbor Herald"}
+
+
+async def test_help_and_quit(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").content)
+        for binding_id in ("open-browser", "refresh-all", "mark-all-read", "cursor-down"):
+            assert binding_id in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_i_toggles_the_summary(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter", "i")
+        await pilot.pause()
+        assert screen.summary.display and not screen.reading.display
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.reading.display and not screen.summary.display
+
+
+async def test_keymap_from_config_remaps(sample_store, app_for) -> None:
+    config = parse_config('[keymap]\ntoggle-star = "x"\ncursor-down = "ctrl+n,down"\n')
+    app = app_for(sample_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = main(app).article_list
+        await pilot.press("x")
+        assert lst.rows[0].starred
+        await pilot.press("s")  # no longer bound
+        assert lst.rows[0].starred
+        await pilot.press("ctrl+n")
+        assert lst.cursor == 1
+        await pilot.press("j")
+        assert lst.cursor == 1
+        rows = {binding_id: keys for keys, _d, binding_id in app.help_rows()}
+        assert rows["toggle-star"] == "x"
+
+
+async def test_unknown_keymap_id_is_warned(sample_store, app_for) -> None:
+    config = parse_config('[keymap]\nno-such-thing = "x"\n')
+    app = app_for(sample_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("no-such-thing" in w for w in config.warnings)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_mouse_click_opens(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(ArticleList, offset=(5, 3))
+        await pilot.pause()
+        assert main(app).reading.article is not None
+        assert main(app).reading.article.id == main(app).article_list.rows[1].id
