@@ -1,4 +1,4 @@
-"""HOSTILE.md §4: hostile titles, names and text in every widget: no crash, no action, no escapes."""
+"""HOSTILE.md §4: hostile titles, names, text in every widget: no crash, no action, no escapes."""
 
 from __future__ import annotations
 
