@@ -45,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
             lines.append(
                 Content.assemble(
                     (key_label(keys).ljust(width), "bold $text-accent"),
-                    description.ljust(30),
+                    description.ljust(22),
                     (binding_id, "$text-muted"),
                 )
             )
