@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+import feedparser.datetimes
 import lxml.html
 
 from reader.core.sanitize import AUTHOR_MAX, BODY_MAX, TITLE_MAX, safe_url, sanitize, sanitize_line
@@ -192,12 +193,13 @@ def _text_of(detail: Mapping[str, Any] | None, fallback: str) -> str:
 def _timestamp(entry: Mapping[str, Any], fetched_at: float) -> tuple[float, str | None]:
     """A clamped epoch time for an entry, and the raw date string it came from."""
     raw = None
+    # dict.get, not entry.get: FeedParserDict maps missing keys with a DeprecationWarning.
     for key in ("published", "updated", "created"):
-        if entry.get(key):
-            raw = str(entry.get(key))
+        if dict.get(entry, key):  # type: ignore[arg-type]
+            raw = str(dict.get(entry, key))  # type: ignore[arg-type]
             break
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # type: ignore[arg-type]
         if not parsed:
             continue
         try:
@@ -375,7 +377,7 @@ def parse_json_feed(
             content = str(item.get("content_text") or item.get("summary") or "")
         summary = _clean_paragraphs(content)
         raw_date = str(item.get("date_published") or item.get("date_modified") or "") or None
-        parsed = feedparser._parse_date(raw_date) if raw_date else None  # type: ignore[attr-defined]
+        parsed = feedparser.datetimes._parse_date(raw_date) if raw_date else None
         fake = {"published": raw_date, "published_parsed": parsed}
         published, raw_date = _timestamp(fake, fetched_at)
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])

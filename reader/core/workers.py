@@ -68,6 +68,9 @@ def worker_main() -> None:
             func, args, kwargs = read_frame(inbox)
         except (EOFError, OSError, KeyboardInterrupt):
             return
+        except Exception as exc:  # a job that cannot be unpickled here
+            write_frame(outbox, ("error", f"the job could not be loaded: {exc}"))
+            continue
         try:
             result: tuple[str, Any] = ("ok", func(*args, **kwargs))
         except ReaderError as exc:

@@ -1,0 +1,204 @@
+"""Fetcher against httpx.MockTransport: caps, encodings, redirects, validators, retries."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import zlib
+
+import httpx
+import pytest
+
+from reader.core.fetch import USER_AGENT, Fetcher, FetchLimits, check_url, make_client
+from reader.errors import FetchError, FetchTimeout
+
+
+def fetcher(handler, **limits) -> Fetcher:
+    lim = FetchLimits(**limits)
+    return Fetcher(make_client(lim, transport=httpx.MockTransport(handler)), lim)
+
+
+def resp(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> httpx.Response:
+    """A response whose body is streamed, as a real server's is."""
+    return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_sends_user_agent_accept_encoding_and_validators() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return resp(200, b"<rss/>")
+
+    f = fetcher(handler)
+    run(f.get("http://a.example/feed", etag='"e1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT"))
+    req = seen[0]
+    assert req.headers["user-agent"] == USER_AGENT and "newsreader" in USER_AGENT
+    assert req.headers["accept-encoding"] == "gzip, deflate"
+    assert req.headers["if-none-match"] == '"e1"'
+    assert req.headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
+
+
+def test_304_is_not_modified() -> None:
+    f = fetcher(lambda r: httpx.Response(304, headers={"ETag": '"e2"'}))
+    result = run(f.get("http://a.example/feed", etag='"e1"'))
+    assert result.not_modified and result.body == b"" and result.etag == '"e2"'
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
+def test_decodes_one_allowed_encoding(encoding: str) -> None:
+    payload = b"<rss>" + b"x" * 5000 + b"</rss>"
+    if encoding == "gzip":
+        body = gzip.compress(payload)
+    elif encoding == "deflate":
+        body = zlib.compress(payload)
+    else:
+        c = zlib.compressobj(wbits=-15)
+        body = c.compress(payload) + c.flush()
+        encoding = "deflate"
+    f = fetcher(lambda r: resp(200, body, {"Content-Encoding": encoding}))
+    assert run(f.get("http://a.example/feed")).body == payload
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, gzip", "compress"])
+def test_refuses_other_and_stacked_encodings(encoding: str) -> None:
+    f = fetcher(lambda r: resp(200, b"x", {"Content-Encoding": encoding}))
+    with pytest.raises(FetchError, match="encoding"):
+        run(f.get("http://a.example/feed"))
+
+
+def test_caps_decoded_bytes_of_a_gzip_bomb() -> None:
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
+    f = fetcher(
+        lambda r: resp(200, bomb, {"Content-Encoding": "gzip"}),
+        feed_max_bytes=1024 * 1024,
+    )
+    with pytest.raises(FetchError, match="too large"):
+        run(f.get("http://a.example/feed"))
+
+
+def test_caps_raw_bytes_and_trusts_no_content_length() -> None:
+    f = fetcher(lambda r: resp(200, b"a" * 3000), feed_max_bytes=1000)
+    with pytest.raises(FetchError, match="more than 1000 bytes"):
+        run(f.get("http://a.example/feed"))
+    f = fetcher(
+        lambda r: resp(200, b"", {"Content-Length": str(10**12)}),
+    )
+    with pytest.raises(FetchError, match="too large"):
+        run(f.get("http://a.example/feed"))
+
+
+def test_permanent_and_temporary_redirects() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/old":
+            return httpx.Response(301, headers={"Location": "/new"})
+        if path == "/temp":
+            return httpx.Response(302, headers={"Location": "/new"})
+        if path == "/chain":
+            return httpx.Response(308, headers={"Location": "/temp"})
+        return resp(200, b"ok")
+
+    f = fetcher(handler)
+    moved = run(f.get("http://a.example/old"))
+    assert moved.final_url == "http://a.example/new"
+    assert moved.permanent_url == "http://a.example/new"
+    temp = run(f.get("http://a.example/temp"))
+    assert temp.final_url == "http://a.example/new" and temp.permanent_url is None
+    assert run(f.get("http://a.example/chain")).permanent_url is None
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("/loop", "loop"),
+        ("file:///etc/passwd", "non-http"),
+        ("javascript:alert(1)", "non-http|invalid URL"),
+    ],
+)
+def test_bad_redirects(location: str, message: str) -> None:
+    f = fetcher(lambda r: httpx.Response(302, headers={"Location": location}))
+    with pytest.raises(FetchError, match=message):
+        run(f.get("http://a.example/loop"))
+
+
+def test_too_many_redirects() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.path.strip("/") or 0)
+        return httpx.Response(302, headers={"Location": f"/{n + 1}"})
+
+    with pytest.raises(FetchError, match="too many redirects"):
+        run(fetcher(handler).get("http://a.example/0"))
+
+
+def test_retries_429_with_retry_after_then_gives_up() -> None:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(429, headers={"Retry-After": "0"})
+
+    with pytest.raises(FetchError, match="429 Too Many Requests"):
+        run(fetcher(handler, max_retries=2).get("http://a.example/feed"))
+    assert len(calls) == 3
+
+
+def test_total_deadline() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(5)
+        return httpx.Response(200)
+
+    with pytest.raises(FetchTimeout, match=r"timed out after 0\.3 s"):
+        run(fetcher(handler).get("http://a.example/feed", deadline=0.3))
+
+
+def test_per_host_and_global_limits() -> None:
+    active: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    total = {"now": 0, "peak": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        active[host] = active.get(host, 0) + 1
+        total["now"] += 1
+        peak[host] = max(peak.get(host, 0), active[host])
+        total["peak"] = max(total["peak"], total["now"])
+        await asyncio.sleep(0.02)
+        active[host] -= 1
+        total["now"] -= 1
+        return resp(200, b"ok")
+
+    async def go() -> None:
+        f = fetcher(handler, max_in_flight=6, per_host=2)
+        urls = [f"http://h{i % 5}.example/{i}" for i in range(40)]
+        await asyncio.gather(*(f.get(u) for u in urls))
+
+    run(go())
+    assert max(peak.values()) == 2
+    assert total["peak"] == 6
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "malformed"),
+        ("example.com/feed", "no http"),
+        ("ftp://example.com/feed", "unsupported URL scheme 'ftp'"),
+        ("file:///etc/passwd", "unsupported URL scheme 'file'"),
+        ("http://", "no valid host"),
+        ("http://example.com:99999/", "bad port"),
+    ],
+)
+def test_check_url(url: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message):
+        check_url(url)
+
+
+def test_http_error_message_names_host_and_status() -> None:
+    f = fetcher(lambda r: httpx.Response(404))
+    with pytest.raises(FetchError, match=r"^a\.example answered 404 Not Found$"):
+        run(f.get("http://a.example/feed"))

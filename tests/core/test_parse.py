@@ -1,0 +1,200 @@
+"""Feed parsing: identity keys, dates, text, item cap, entity guard, discovery, JSON Feed."""
+
+from __future__ import annotations
+
+import calendar
+import json
+
+import pytest
+
+from reader.core.parse import (
+    EARLIEST,
+    discover_feeds,
+    entity_expansion_estimate,
+    parse_feed,
+    truncate_items,
+)
+from reader.errors import FeedError
+from tests.feeds import atom, rdf, rss
+
+NOW = calendar.timegm((2026, 11, 27, 12, 0, 0))
+URL = "https://news.example/feed.xml"
+
+
+def parse(body: bytes, **kw):
+    return parse_feed(body, {"content-type": "application/rss+xml"}, URL, fetched_at=NOW, **kw)
+
+
+def test_rss_atom_rdf_all_parse() -> None:
+    assert parse(rss([{"title": "A", "link": "https://n.example/a"}])).version.startswith("rss")
+    a = parse(atom([{"title": "B", "id": "urn:b", "link": "https://n.example/b"}]))
+    assert a.version.startswith("atom") and a.entries[0].title == "B"
+    r = parse(rdf([{"title": "C", "link": "https://n.example/c"}]))
+    assert r.version.startswith("rss09") or r.version.startswith("rss10")
+    assert r.entries[0].link == "https://n.example/c"
+
+
+def test_identity_key_falls_back_guid_link_hash() -> None:
+    feed = parse(
+        rss(
+            [
+                {"title": "g", "guid": "urn:uuid:1", "link": "https://n.example/1"},
+                {"title": "l", "link": "https://n.example/2"},
+                {"title": "h", "pubDate": "Mon, 23 Nov 2026 10:00:00 GMT"},
+            ]
+        )
+    )
+    sources = [(e.key_source, e.key) for e in feed.entries]
+    assert sources[0] == ("guid", "urn:uuid:1")
+    assert sources[1] == ("link", "https://n.example/2")
+    assert sources[2][0] == "hash" and sources[2][1].startswith("hash:")
+    # The hash is stable across parses.
+    again = parse(rss([{"title": "h", "pubDate": "Mon, 23 Nov 2026 10:00:00 GMT"}]))
+    assert again.entries[0].key == sources[2][1]
+
+
+def test_duplicate_guids_inside_one_feed_stay_distinct() -> None:
+    items = [{"title": f"t{i}", "guid": "same", "link": f"https://n.example/{i}"} for i in range(5)]
+    keys = {e.key for e in parse(rss(items)).entries}
+    assert len(keys) == 5
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "0000-00-00T00:00:00Z",
+        "Mo, 25 Jun 2018",
+        "garbage",
+        "2099-01-01T00:00:00Z",
+        "Thu, 01 Jan 1900 00:00:00 GMT",
+        "",
+    ],
+)
+def test_bad_dates_never_raise_and_are_clamped(date: str) -> None:
+    feed = parse(rss([{"title": "x", "link": "https://n.example/x", "pubDate": date}]))
+    stamp = feed.entries[0].published
+    assert EARLIEST <= stamp <= NOW + 2 * 86400
+
+
+def test_good_date_kept() -> None:
+    feed = parse(
+        rss(
+            [
+                {
+                    "title": "x",
+                    "link": "https://n.example/x",
+                    "pubDate": "Tue, 24 Nov 2026 10:00:00 GMT",
+                }
+            ]
+        )
+    )
+    assert feed.entries[0].published == calendar.timegm((2026, 11, 24, 10, 0, 0))
+
+
+def test_html_title_becomes_text_and_text_is_sanitised() -> None:
+    body = rss(
+        [
+            {
+                "title": "<b>Bold</b> &amp; co \x1b]0;PWNED\x07",
+                "link": "https://n.example/x",
+                "description": "<p>One</p><p>Two\u202e</p>",
+            }
+        ]
+    )
+    body = body.replace(b"<title>&lt;b&gt;", b'<title type="html">&lt;b&gt;')
+    entry = parse(body).entries[0]
+    assert "<b>" not in entry.title and "Bold" in entry.title
+    assert "\x1b" not in entry.title and "PWNED" not in entry.title
+    assert entry.summary == "One\n\nTwo"
+
+
+@pytest.mark.parametrize(
+    "scheme", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"]
+)
+def test_non_web_links_dropped(scheme: str) -> None:
+    entry = parse(rss([{"title": "x", "link": scheme, "guid": "g"}])).entries[0]
+    assert entry.link is None
+
+
+def test_relative_links_resolved_against_final_url() -> None:
+    entry = parse(rss([{"title": "x", "link": "/a/b", "guid": "g"}])).entries[0]
+    assert entry.link == "https://news.example/a/b"
+
+
+def test_item_cap_keeps_newest_first_items() -> None:
+    items = [{"title": f"t{i}", "link": f"https://n.example/{i}"} for i in range(50)]
+    feed = parse(rss(items), max_items=10)
+    assert [e.title for e in feed.entries] == [f"t{i}" for i in range(10)]
+    assert feed.truncated == 40
+    cut, dropped = truncate_items(
+        atom([{"title": str(i), "id": str(i), "link": f"https://n.example/{i}"} for i in range(5)]),
+        2,
+    )
+    assert dropped == 3 and cut.endswith(b"</feed>")
+
+
+def test_entity_bomb_refused_and_plain_entities_fine() -> None:
+    value = "A" * 100_000
+    bomb = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "{value}">\n]>\n'
+        f'<rss version="2.0"><channel><title>{"&a;" * 10_000}</title></channel></rss>'
+    ).encode()
+    assert entity_expansion_estimate(bomb) >= 10**9
+    with pytest.raises(FeedError, match="entity"):
+        parse(bomb)
+    small = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY n "News">\n]>\n'
+        + rss([{"title": "t", "link": "https://n.example/t"}]).split(b"?>", 1)[1]
+    )
+    assert entity_expansion_estimate(small) < 1000
+
+
+def test_not_a_feed_errors() -> None:
+    with pytest.raises(FeedError, match="empty"):
+        parse(b"   ")
+    with pytest.raises(FeedError, match="web page"):
+        parse_feed(b"<html><body>hi</body></html>", {"content-type": "text/html"}, URL)
+    with pytest.raises(FeedError, match="not an RSS"):
+        parse(b"plain words")
+    with pytest.raises(FeedError, match="JSON Feed"):
+        parse(b'{"hello": 1}')
+
+
+def test_discover_feeds_resolves_and_filters() -> None:
+    page = b"""<html><head>
+    <link rel="alternate" type="application/rss+xml" href="/rss">
+    <link rel="alternate stylesheet" type="text/css" href="/x.css">
+    <link rel="alternate" type="application/atom+xml" href="">
+    <link rel="alternate" type="application/atom+xml" href="javascript:alert(1)">
+    <link rel="Alternate" type="application/atom+xml" href="https://other.example/atom">
+    </head><body></body></html>"""
+    assert discover_feeds(page, "https://site.example/page") == [
+        "https://site.example/rss",
+        "https://other.example/atom",
+    ]
+
+
+def test_json_feed() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "J",
+        "home_page_url": "https://j.example/",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://j.example/1",
+                "title": "One",
+                "content_html": "<p>Hello <b>there</b></p>",
+                "date_published": "2026-11-20T10:00:00Z",
+                "authors": [{"name": "Ann"}],
+            },
+            {"id": "1", "url": "https://j.example/dup", "title": "Dup"},
+            "not an object",
+        ],
+    }
+    feed = parse(json.dumps(doc).encode())
+    assert feed.title == "J" and feed.link == "https://j.example/"
+    assert len(feed.entries) == 1
+    e = feed.entries[0]
+    assert (e.key, e.title, e.summary, e.author) == ("1", "One", "Hello there", "Ann")
+    assert e.published == calendar.timegm((2026, 11, 20, 10, 0, 0))

@@ -1,0 +1,148 @@
+"""The SQLite store on a real file: migrations, upserts, read state, FTS, people index, lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.core.service import refresh_lock
+from reader.core.store import MIGRATIONS, Store, fts_query
+from reader.errors import AlreadyRunning, StoreError
+from reader.models import Analysis, ParsedEntry, Person, Quote
+
+
+def entry(key: str, title: str = "T", summary: str = "s", published: float = 1.7e9) -> ParsedEntry:
+    return ParsedEntry(
+        key, "guid", title, f"https://n.example/{key}", None, published, None, summary
+    )
+
+
+def test_pragmas_and_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    Store(path).close()
+    with Store(path) as store:  # reopening does not migrate twice
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.integrity_check() == "ok"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 5}")
+    with pytest.raises(StoreError, match="newer newsreader"):
+        Store(path)
+
+
+def test_upsert_keeps_read_and_star(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        feed = store.add_feed("https://n.example/feed", "N")
+        first = store.store_entries(feed, [entry("a"), entry("b")])
+        assert len(first.new_ids) == 2
+        a_id = first.new_ids[0]
+        store.set_read([a_id])
+        store.set_starred(a_id, True)
+        again = store.store_entries(feed, [entry("a", title="T2"), entry("b"), entry("c")])
+        assert len(again.new_ids) == 1 and again.updated == 1
+        detail = store.article(a_id)
+        assert detail and detail.title == "T2" and detail.read and detail.starred
+        assert store.counts() == {"feeds": 1, "articles": 3, "unread": 2, "starred": 1}
+
+
+def test_same_key_in_two_feeds_is_two_articles(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        f1 = store.add_feed("https://one.example/feed")
+        f2 = store.add_feed("https://two.example/feed")
+        store.store_entries(f1, [entry("same")])
+        store.store_entries(f2, [entry("same")])
+        assert store.counts()["articles"] == 2
+
+
+def test_duplicate_feed_refused(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        store.add_feed("https://n.example/feed")
+        with pytest.raises(StoreError, match="already there"):
+            store.add_feed("https://n.example/feed")
+
+
+def test_fts_search_ranks_title_matches_first(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        feed = store.add_feed("https://n.example/feed")
+        ids = store.store_entries(
+            feed,
+            [
+                entry("1", "Weather today", "Rain, and the harbour budget was mentioned."),
+                entry("2", "Harbour budget approved", "The council approved it."),
+                entry("3", "Sport", "Nothing here."),
+            ],
+        ).new_ids
+        hits = store.search("harbour budget")
+        assert [a.title for a, _ in hits] == ["Harbour budget approved", "Weather today"]
+        store.save_extraction(
+            ids[2], text="Page text about a lighthouse.", source="page", error=None, analysis=None
+        )
+        assert [a.id for a, _ in store.search("lighthouse")] == [ids[2]]
+        assert store.search('" OR * NEAR(') == []  # user input never breaks FTS syntax
+
+
+def test_fts_query_quotes_words() -> None:
+    assert fts_query('foo "bar" -baz') == '"foo"* "bar"* "baz"*'
+    assert fts_query("()") == ""
+
+
+def test_people_index_merges_across_articles(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        feed = store.add_feed("https://n.example/feed")
+        a, b = store.store_entries(feed, [entry("a"), entry("b")]).new_ids
+        quote = Quote("We will act", "Jim Mattis", "said", 1, 12)
+        store.save_analysis(
+            a,
+            Analysis(
+                (quote,),
+                (
+                    Person("Jim Mattis", ("Mr Mattis",), 3, 1, "defence secretary"),
+                    Person("Vladimir Putin", (), 1, 0, None),
+                ),
+            ),
+        )
+        store.save_analysis(b, Analysis((), (Person("Jim Mattis", ("Mattis",), 1, 0, None),)))
+        people = store.people()
+        assert people[0] == ("Jim Mattis", 2, 1, "defence secretary")
+        assert store.person_name("mattis") == "Jim Mattis"
+        assert store.person_name("jim  mattis") == "Jim Mattis"
+        assert [r.id for r in store.articles(person="Jim Mattis")] == [b, a] or sorted(
+            r.id for r in store.articles(person="Jim Mattis")
+        ) == sorted([a, b])
+        quotes = store.quotes_by("Jim Mattis")
+        assert [(q.text, aid) for q, aid, _, _ in quotes] == [("We will act", a)]
+        detail = store.article(a)
+        assert detail and detail.quotes == (quote,)
+        assert [p.name for p in detail.people] == ["Jim Mattis", "Vladimir Putin"]
+        # Re-analysing replaces, never duplicates.
+        store.save_analysis(a, Analysis((quote,), (Person("Jim Mattis", (), 1, 1, None),)))
+        assert len(store.quotes_by("Jim Mattis")) == 1
+        # Removing the feed removes its articles and orphaned people.
+        store.remove_feed(feed)
+        assert store.people() == [] and store.counts()["articles"] == 0
+
+
+def test_refresh_lock_names_holder(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    code = (
+        "import sys, time\n"
+        "from reader.core.service import refresh_lock\n"
+        f"with refresh_lock({str(db)!r}):\n"
+        "    print('locked', flush=True)\n"
+        "    time.sleep(30)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout and child.stdout.readline().strip() == "locked"
+        with pytest.raises(AlreadyRunning, match=f"PID {child.pid}"), refresh_lock(db):
+            pass
+    finally:
+        child.kill()
+        child.wait()
+    with refresh_lock(db):  # the kernel released the dead holder's lock
+        pass
