@@ -264,22 +264,22 @@ async def test_command_palette_feed_and_person(sample_store, app_for) -> None:
         screen: MainScreen = app.main_screen
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"feed: science")
-        await pilot.pause(0.5)
+        await pilot.press(*"feed: sci")
+        await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
         assert screen.view.kind == "feed" and screen.view.feed_title == "Science Weekly"
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"person: maria")
-        await pilot.pause(0.5)
+        await pilot.press(*"person: mar")
+        await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
         assert screen.view.person == "Maria Lopez"
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"article: star")
-        await pilot.pause(0.5)
+        await pilot.press(*"art star")
+        await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
         assert screen.article_list.current.starred
