@@ -213,11 +213,14 @@ class Session:
         states = self.store.feed_states(feed_ids)
         summary = RefreshSummary(feeds=len(states))
         done = 0
+        # Bound the feeds fetched but not yet stored, so memory stays bounded too.
+        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + 2 * self.pool.size)
 
         async def one(state: FeedState) -> None:
             nonlocal done
             try:
-                new_ids = await self._refresh_feed(state, summary)
+                async with slots:
+                    new_ids = await self._refresh_feed(state, summary)
                 summary.new_ids.extend(new_ids)
             except ReaderError as exc:
                 message = sanitize_line(str(exc), 500)
@@ -268,13 +271,19 @@ class Session:
         summary: RefreshSummary | None = None,
         progress: ProgressCallback | None = None,
     ) -> None:
-        """Fetch, extract, analyse and store each pending article's page."""
+        """Fetch, extract, analyse and store each pending article's page.
+
+        At most ``max_in_flight`` pages plus two per worker are held at once, so memory stays
+        bounded however many articles are pending.
+        """
         done = 0
+        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + 2 * self.pool.size)
 
         async def one(article: PendingArticle) -> None:
             nonlocal done
             try:
-                page = await self.process_article(article)
+                async with slots:
+                    page = await self.process_article(article)
                 if summary is not None:
                     summary.pages += 1
                     if page.source != "page":

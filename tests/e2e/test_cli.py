@@ -437,3 +437,24 @@ def test_seed_article_through_analyze(cli) -> None:
     record = json.loads(result.stdout)
     gold = (SHARED / "corpus" / "seed-article.clean.txt").read_text(encoding="utf-8")
     assert _token_f1(record["text"], gold) >= 0.97
+
+
+def test_refresh_stores_quotes_and_people(cli, server) -> None:
+    cli("add", server.add("/feed.xml", rss(_items(server, 2))), "--no-fetch")
+    assert cli("refresh").returncode == 0
+    result = cli("people", "--json")
+    assert result.returncode == 0, result.stderr
+    people = json.loads(result.stdout)
+    lopez = next(p for p in people if p["name"] == "Maria Lopez")
+    assert lopez["articles"] == 2 and lopez["quotes"] >= 2
+    result = cli("quotes", "Lopez", "--json")
+    assert result.returncode == 0, result.stderr
+    quotes = json.loads(result.stdout)
+    assert len(quotes) >= 2
+    assert {q["article"] for q in quotes} == {"Council story 0", "Council story 1"}
+    assert any(q["text"].startswith("This is the most important transport") for q in quotes)
+    assert all(q["speaker"] == "Maria Lopez" for q in quotes)
+    plain = cli("quotes", "Maria", "Lopez")
+    assert "Maria Lopez: " in plain.stdout and "Council story" in plain.stdout
+    missing = cli("quotes", "Nobody Here")
+    assert missing.returncode == 1 and "nobody called" in missing.stderr
