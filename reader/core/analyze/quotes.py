@@ -29,6 +29,7 @@ from . import _lexicon as lex
 from .people import Mention, PeopleIndex, _followed_by_cue, index_people
 
 MAX_CHARS = 200_000
+_WINDOW = 400  # how far around a quotation its attribution is looked for
 _MASK = "\x01"
 
 _DOUBLE_MARKS = re.compile(r"``|''|[“”„‟\"«»]")
@@ -214,6 +215,8 @@ class _Attributor:
         self.paras = _paragraphs(text)
         self.para_starts = [p[0] for p in self.paras]
         self.bounds = self._sentence_bounds()
+        self.cue_list = self._all_cues()
+        self.cue_starts = [c[0] for c in self.cue_list]
         self.last_speaker: tuple[int, int] | None = None  # (position, entity)
         self.by_name: dict[str, int] = {}
         self.by_surname: dict[str, int] = {}
@@ -290,19 +293,27 @@ class _Attributor:
         out.sort(key=lambda c: (c.start, -c.end))
         return out
 
-    def cues(self, a: int, z: int) -> list[tuple[int, int, str]]:
+    def _all_cues(self) -> list[tuple[int, int, str]]:
+        """Every cue verb outside quotations, found in one pass over the text."""
         t = self.masked
         out = []
-        for m in _WORD.finditer(t, a, z):
+        for m in _WORD.finditer(t):
             w = m.group()
-            if w.islower() and w in lex.CUE_VERBS:
-                out.append((m.start(), m.end(), w))
-            elif w[0].isupper() and w.lower() in lex.SPEECH_VERBS and w[1:].islower():
+            if w.islower():
+                if w in lex.CUE_VERBS:
+                    out.append((m.start(), m.end(), w))
+            elif w[0].isupper() and w[1:].islower() and w.lower() in lex.SPEECH_VERBS:
                 out.append((m.start(), m.end(), w.lower()))
-        for m in _ACCORDING.finditer(t, a, z):
+        for m in _ACCORDING.finditer(t):
             out.append((m.start(), m.end(), "according to"))
         out.sort()
         return out
+
+    def cues(self, a: int, z: int) -> list[tuple[int, int, str]]:
+        """Cue verbs starting in ``[a, z)`` and ending by ``z``."""
+        i = bisect_left(self.cue_starts, a)
+        j = bisect_left(self.cue_starts, z)
+        return [c for c in self.cue_list[i:j] if c[1] <= z]
 
     # resolution ---------------------------------------------------------------------------
     def resolve(self, c: _Cand) -> str | None:
@@ -486,10 +497,11 @@ class _Attributor:
         return _Cand(n.start(), n.end(), "name", n.group().rstrip(".")), "signed"
 
     def according_in(self, a: int, z: int) -> tuple[_Cand, str] | None:
-        for m in _ACCORDING.finditer(self.masked, a, z):
-            follow = [c for c in self.candidates(m.end(), min(z, m.end() + 80))]
-            if follow and follow[0].start <= m.end() + 4:
-                return follow[0], "according to"
+        for _cs, ce, w in self.cues(a, z):
+            if w == "according to":
+                follow = self.candidates(ce, min(z, ce + 80))
+                if follow and follow[0].start <= ce + 4:
+                    return follow[0], "according to"
         return None
 
 
@@ -536,6 +548,7 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
     meta: list[tuple[int, int, bool, bool, int]] = []
     for s in spans:
         s0, s1 = at.sentence(s.open_at, s.close_end)
+        s0, s1 = max(s0, s.open_at - _WINDOW), min(s1, s.close_end + _WINDOW)
         pa = at.paras[s.para][0] if s.para < len(at.paras) else 0
         found = (
             at.label(s) or at.signature(s) or at.after(s, s1) or at.before(s, s0)
@@ -570,7 +583,7 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
             nxt = spans[k + 1]
             if not text[s.close_end : nxt.open_at].strip() and results[k + 1].speaker:
                 src = results[k + 1]
-        if src is None and not text[pa : s.open_at].strip():
+        if src is None and s.open_at - pa <= 8 and not text[pa : s.open_at].strip():
             src = _from_previous_paragraph(at, spans, results, k)
         if src is not None:
             results[k] = _Result(src.speaker, src.cue, src.entity, False)
@@ -603,7 +616,7 @@ def _from_previous_paragraph(
         return None
     pa, pz = at.paras[s.para - 1]
     prev = [j for j in range(k - 1, -1, -1) if spans[j].para == s.para - 1]
-    tail = at.masked[pa:pz].rstrip()
+    tail = at.masked[max(pa, pz - 16) : pz].rstrip()
     if tail.endswith(":"):
         s0, _ = at.sentence(pz - 1, pz - 1)
         fake = Span(pz, pz, pz, pz, s.para - 1, True)
