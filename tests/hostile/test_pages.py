@@ -105,7 +105,7 @@ def test_H2_twenty_megabyte_page_refused_as_too_large(
     ids=["nesting_100k", "divs_200k"],
 )
 def test_H2_deep_or_wide_html_finishes_within_budget(body: bytes) -> None:
-    result = _page_in_worker(body, budget=2.0)
+    result = _page_in_worker(body, budget=1.0)
     if result is not None:
         _assert_clean(result)
 
