@@ -455,3 +455,11 @@ SPEECH_VERBS = _words(
     quip quipped joke joked tweet tweeted recall recalled remark remarked retort retorted
     """
 )
+
+# Words that may stand between a speaker and the cue verb: "she also said", "he has said".
+ADVERBS_BEFORE_CUE = _words(
+    """
+    also later then has had have was is once previously recently again first further
+    had earlier subsequently would will could might may often repeatedly once still
+    """
+)

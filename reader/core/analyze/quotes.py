@@ -71,6 +71,10 @@ _NAMING = re.compile(
     r"brand|branded|term|termed|known as|titled|entitled|named)\b"
 )
 _COPULAS = frozenset("was is were are be been but and then so also".split())
+# Between a subject and its cue: "Mr. Kamin said", "she also said", "X, a tax lawyer, said".
+_SUBJECT_VERB_GAP = re.compile(
+    r"[ ]{0,2}(?:,[ ][^,\n“”\"]{1,100},[ ]{0,2})?((?:[a-z]{2,14}[ ]){0,2})"
+)
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 
 
@@ -261,6 +265,13 @@ class _Attributor:
         s1 = min(self.bounds[j] if j < len(self.bounds) else pz, pz)
         return s0, max(s1, z)
 
+    def end_after(self, pos: int) -> int:
+        """The end of the sentence that starts at or runs past ``pos`` (same paragraph)."""
+        p = bisect_right(self.para_starts, pos) - 1
+        pz = self.paras[max(p, 0)][1]
+        j = bisect_right(self.bounds, pos)
+        return min(self.bounds[j] if j < len(self.bounds) else pz, pz)
+
     # candidates ---------------------------------------------------------------------------
     def candidates(self, a: int, z: int) -> list[_Cand]:
         t = self.masked
@@ -421,6 +432,9 @@ class _Attributor:
             return self.name_after(first_cue[1], z, first_cue[2])
         if not cands:
             return None
+        near = self.subject_before_cue(cands, cues, p0)
+        if near is not None:
+            return near
         subj = cands[0]
         if subj.start > p0 + 1:
             gap = _GAP.match(self.masked, p0, subj.start)
@@ -432,6 +446,28 @@ class _Attributor:
                     continue
                 return subj, w
         return None
+
+    def subject_before_cue(
+        self, cands: list[_Cand], cues: list[tuple[int, int, str]], p0: int
+    ) -> tuple[_Cand, str] | None:
+        """The mention right before the first cue: “…” of the plan, Mr. Kamin said."""
+        cue = next((c for c in cues if c[2] != "according to"), None)
+        if cue is None:
+            return None
+        before = [c for c in cands if c.end <= cue[0]]
+        if not before:
+            return None
+        subj = before[-1]
+        t = self.masked
+        if "\n" in t[p0 : cue[0]] or _MASK in t[p0 : cue[0]]:
+            return None
+        gap = _SUBJECT_VERB_GAP.fullmatch(t, subj.end, cue[0])
+        if not gap:
+            return None
+        words = gap.group(1).split()
+        if any(w not in lex.ADVERBS_BEFORE_CUE and not w.endswith("ly") for w in words):
+            return None
+        return subj, cue[2]
 
     def before(self, s: Span, s0: int) -> tuple[_Cand, str] | None:
         """X said: “…” / X told reporters that “…” / according to X, “…”."""
@@ -550,8 +586,10 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
         s0, s1 = at.sentence(s.open_at, s.close_end)
         s0, s1 = max(s0, s.open_at - _WINDOW), min(s1, s.close_end + _WINDOW)
         pa = at.paras[s.para][0] if s.para < len(at.paras) else 0
+        # “…?” Trump said. The mark ends a sentence, but the cue after it still belongs.
+        s1a = s1 if s1 > s.close_end else min(at.end_after(s.close_end), s.close_end + _WINDOW)
         found = (
-            at.label(s) or at.signature(s) or at.after(s, s1) or at.before(s, s0)
+            at.label(s) or at.signature(s) or at.after(s, s1a) or at.before(s, s0)
         ) or at.according_in(s0, s1)
         res = _Result(None, None, None, False)
         if found:
