@@ -35,7 +35,9 @@ _CUE_AFTER = re.compile(
     r"[ ]{0,2}(?:,[ ]{1,2}[a-z0-9][^,.\n“”\"]{0,80},[ ]{0,2})?"
     r"(?:has |had |was |is |also |later |then |previously |recently |once ){0,2}([a-z]{2,14})\b"
 )
-_LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z\-]{1,20})[ ]{1,2}$")
+_LOWER_WORD_BEFORE = re.compile(
+    r"([a-z][a-z\-]{1,20})[ ]{1,2}(?:[A-Z][\w.&\-]{0,20}(?:’s|'s|’|')[ ]{1,2})?$"
+)
 _ROLE_WINDOW = re.compile(r"((?:[\w’'.\-]{1,25},? ){1,7})$")
 _APPOSITIVE_AFTER = re.compile(
     r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?)(?:[,;]|\.(?=\s|$))"
@@ -418,6 +420,8 @@ class _Builder:
         name = alias if len(lows) < 2 or (titles and titles[-1] in _SOCIAL_TITLES) else None
         if name is None:
             name = " ".join(seg.words[i:])
+        if not gender and len(lows) == 1:  # "Melanie said": a lone given name
+            gender = _gender_of(lows[0], titles)
         idx = self._new(name, surname, None, gender, start)
         ent = self.entities[idx]
         if titles and titles[-1] not in _SOCIAL_TITLES:
@@ -435,7 +439,7 @@ def _followed_by_cue(text: str, end: int) -> bool:
 
 def _preceded_by_role(text: str, start: int) -> bool:
     """'spokesman Jason Miller', 'said Daryl Kimball'."""
-    m = _LOWER_WORD_BEFORE.search(text, max(0, start - 24), start)
+    m = _LOWER_WORD_BEFORE.search(text, max(0, start - 50), start)
     return bool(m) and (m.group(1) in lex.ROLE_NOUNS or m.group(1) in lex.SPEECH_VERBS)
 
 
@@ -484,6 +488,16 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
                     continue
             if not rest:
                 continue
+            if (
+                g is not None
+                and g > k
+                and (lows[g - 1] in STRONG_TITLES or lows[g - 1] in lex.ROLE_NOUNS)
+                and not _is_org(lows[g:])
+                and lows[-1] not in lex.PLACES
+            ):
+                # "Ohio Democratic Party Chairman David Pepper": the org is the role.
+                b.full_name(seg, g, [])
+                continue
             if _is_org(rest) or _is_org(lows) or (len(rest) == 1 and seg.words[-1].isupper()):
                 b.orgs.append(OrgMention(seg.start, seg.end, " ".join(seg.words)))
                 continue
@@ -505,7 +519,9 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             continue
         if strong or _followed_by_cue(text, seg.end) or _preceded_by_role(text, seg.start):
             b.resolve_short(seg, k, titles, create=True)
-        elif len(seg.lows) - k >= 2 and _role_before(text, seg.start):
+        elif len(seg.lows) - k >= 2 and (
+            _role_before(text, seg.start) or _role_after(text, seg.end)
+        ):
             b.resolve_short(seg, k, titles, create=True)
     # Names first seen bare, before their titled or full form: link once more.
     b.mentions.sort(key=lambda m: m.start)

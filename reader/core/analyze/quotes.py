@@ -70,6 +70,7 @@ _NAMING = re.compile(
     r"\b(?:call|calls|called|calling|dub|dubbed|nickname|nicknamed|label|labelled|labeled|"
     r"brand|branded|term|termed|known as|titled|entitled|named)\b"
 )
+_OBJECT_VERBS = frozenset("tell tells told ask asks asked".split())
 _COPULAS = frozenset("was is were are be been but and then so also".split())
 # Between a subject and its cue: "Mr. Kamin said", "she also said", "X, a tax lawyer, said".
 _SUBJECT_VERB_GAP = re.compile(
@@ -349,13 +350,19 @@ class _Attributor:
     def is_subject(self, m: Mention) -> bool:
         """Not an object: "work for Obama", "praised Russian president Vladimir Putin"."""
         t = self.masked
+        if t[m.end : m.end + 2] in ("’s", "'s"):
+            return False
         if _followed_by_cue(t, m.end):
             return True
         words = t[max(0, m.start - 80) : m.start].split()
-        while words and (
-            words[-1][:1].isupper()
-            or words[-1].lower() in lex.ROLE_NOUNS
-            or words[-1].lower() in lex.HONORIFICS
+        while (
+            words
+            and not words[-1].endswith(",")
+            and (
+                words[-1][:1].isupper()
+                or words[-1].lower() in lex.ROLE_NOUNS
+                or words[-1].lower() in lex.HONORIFICS
+            )
         ):
             words.pop()
         if not words:
@@ -363,7 +370,16 @@ class _Attributor:
         w = words[-1].lower()
         if not w.isalpha():
             return True
-        return w in _COPULAS
+        if w in _COPULAS:
+            return True
+        # "…, noted NBC’s Dante Chinni.": the inverted subject of a speech verb.
+        return (
+            w in lex.SPEECH_VERBS
+            and w not in _OBJECT_VERBS
+            and len(words) >= 2
+            and not words[-2][-1:].isalnum()
+            and t[m.end : m.end + 2] not in ("’s", "'s")
+        )
 
     def resolve_pronoun(self, pos: int, pronoun: str) -> str | None:
         t = self.masked
@@ -426,7 +442,12 @@ class _Attributor:
         cands = self.candidates(p0, z)
         first_cue = cues[0]
         if first_cue[0] == p0:
-            after_cue = [c for c in cands if first_cue[1] <= c.start <= first_cue[1] + 16]
+            after_cue = [
+                c
+                for c in cands
+                if first_cue[1] <= c.start <= first_cue[1] + 16
+                or (c.start <= first_cue[1] + 80 and self.role_prefix(first_cue[1], c.start))
+            ]
             if after_cue:
                 return after_cue[0], first_cue[2]
             return self.name_after(first_cue[1], z, first_cue[2])
@@ -446,6 +467,16 @@ class _Attributor:
                     continue
                 return subj, w
         return None
+
+    def role_prefix(self, a: int, z: int) -> bool:
+        """Only a title or role stands in ``[a, z)``: "said European Council President "."""
+        words = self.masked[a:z].split()
+        return bool(words) and all(
+            (w[:1].isupper() and w.rstrip(".").isalpha())
+            or w in lex.ROLE_NOUNS
+            or w in lex.HONORIFICS
+            for w in words
+        )
 
     def subject_before_cue(
         self, cands: list[_Cand], cues: list[tuple[int, int, str]], p0: int
@@ -587,7 +618,9 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
         s0, s1 = max(s0, s.open_at - _WINDOW), min(s1, s.close_end + _WINDOW)
         pa = at.paras[s.para][0] if s.para < len(at.paras) else 0
         # “…?” Trump said. The mark ends a sentence, but the cue after it still belongs.
-        s1a = s1 if s1 > s.close_end else min(at.end_after(s.close_end), s.close_end + _WINDOW)
+        s1a = s1
+        if s1 <= s.close_end and text[s.end - 1 : s.end] in ("?", "!", "…", "—"):
+            s1a = min(at.end_after(s.close_end), s.close_end + _WINDOW)
         found = (
             at.label(s) or at.signature(s) or at.after(s, s1a) or at.before(s, s0)
         ) or at.according_in(s0, s1)
