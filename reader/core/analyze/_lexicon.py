@@ -463,3 +463,21 @@ ADVERBS_BEFORE_CUE = _words(
     had earlier subsequently would will could might may often repeatedly once still
     """
 )
+
+# Cue verbs that judge rather than report speech: “…,” when Clinton blasted him.
+WEAK_CUES = _words(
+    """
+    call calls called calling dub dubbed label labeled labelled brand branded blast blasts
+    blasted slam slams slammed praise praised criticize criticized criticise criticised
+    accuse accuses accused mock mocked tout touts touted think thinks thought believe
+    believes believed hope hopes hoped worry worried wonder wondered find finds found
+    smile smiled nod nodded grin grinned laugh laughed sigh sighed
+    """
+)
+# Words that open a subordinate clause; a name after one is not the quote's speaker.
+SUBORDINATORS = _words(
+    """
+    when whenever while as after before because since if unless although though until
+    who whom whose which where
+    """
+)

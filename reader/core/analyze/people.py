@@ -32,7 +32,7 @@ _PARTICLE = r"(?:van|von|de|der|den|del|della|da|di|du|le|la|bin|ibn|al|el|dos|d
 _NAME_RUN = re.compile(rf"(?<![\w’'.\-]){_TOKEN}(?: (?:{_PARTICLE})?{_TOKEN}){{0,7}}+")
 _TOKEN_SPLIT = re.compile(r"[^ ]{1,80}")
 _CUE_AFTER = re.compile(
-    r"[ ]{0,2}(?:,[ ]{1,2}[a-z0-9][^,.\n“”\"]{0,80},[ ]{0,2})?"
+    r"[ ]{0,2}(?:,[ ]{1,2}[a-z0-9][^,.\n“”\"]{0,140},[ ]{0,2})?"
     r"(?:has |had |was |is |also |later |then |previously |recently |once ){0,2}([a-z]{2,14})\b"
 )
 _LOWER_WORD_BEFORE = re.compile(

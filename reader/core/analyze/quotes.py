@@ -74,7 +74,7 @@ _OBJECT_VERBS = frozenset("tell tells told ask asks asked".split())
 _COPULAS = frozenset("was is were are be been but and then so also".split())
 # Between a subject and its cue: "Mr. Kamin said", "she also said", "X, a tax lawyer, said".
 _SUBJECT_VERB_GAP = re.compile(
-    r"[ ]{0,2}(?:,[ ][^,\n“”\"]{1,100},[ ]{0,2})?((?:[a-z]{2,14}[ ]){0,2})"
+    r"[ ]{0,2}(?:,[ ][^,\n“”\"]{1,160},[ ]{0,2})?((?:[a-z]{2,14}[ ]){0,2})"
 )
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 
@@ -461,10 +461,14 @@ class _Attributor:
             gap = _GAP.match(self.masked, p0, subj.start)
             if not gap or gap.end() != subj.start or "\n" in self.masked[p0 : subj.start]:
                 return None
+            if any(w in lex.SUBORDINATORS for w in gap.group().lower().split()):
+                return None
         for cs, _ce, w in cues:
             if cs >= subj.end:
                 if w == "according to":
                     continue
+                if w in lex.WEAK_CUES:
+                    return None
                 return subj, w
         return None
 
@@ -483,22 +487,22 @@ class _Attributor:
     ) -> tuple[_Cand, str] | None:
         """The mention right before the first cue: “…” of the plan, Mr. Kamin said."""
         cue = next((c for c in cues if c[2] != "according to"), None)
-        if cue is None:
+        if cue is None or cue[2] in lex.WEAK_CUES:
             return None
-        before = [c for c in cands if c.end <= cue[0]]
-        if not before:
-            return None
-        subj = before[-1]
         t = self.masked
         if "\n" in t[p0 : cue[0]] or _MASK in t[p0 : cue[0]]:
             return None
-        gap = _SUBJECT_VERB_GAP.fullmatch(t, subj.end, cue[0])
-        if not gap:
-            return None
-        words = gap.group(1).split()
-        if any(w not in lex.ADVERBS_BEFORE_CUE and not w.endswith("ly") for w in words):
-            return None
-        return subj, cue[2]
+        for subj in reversed([c for c in cands if c.end <= cue[0]]):
+            if any(w in lex.SUBORDINATORS for w in t[p0 : subj.start].lower().split()):
+                return None
+            gap = _SUBJECT_VERB_GAP.fullmatch(t, subj.end, cue[0])
+            if not gap:
+                continue
+            words = gap.group(1).split()
+            if any(w not in lex.ADVERBS_BEFORE_CUE and not w.endswith("ly") for w in words):
+                continue
+            return subj, cue[2]
+        return None
 
     def before(self, s: Span, s0: int) -> tuple[_Cand, str] | None:
         """X said: “…” / X told reporters that “…” / according to X, “…”."""
@@ -519,6 +523,12 @@ class _Attributor:
             prior = [c for c in cands if c.end <= cs]
             strong = [c for c in prior if c.kind in ("person", "pronoun")]
             if strong:
+                # "X sings to Y before asking her, “…”": the subject, not the object.
+                for c in reversed(strong):
+                    if c.kind == "pronoun" or self.is_subject(
+                        Mention(c.start, c.end, int(c.value))
+                    ):
+                        return c, w
                 return strong[-1], w
             if prior:
                 return prior[-1], w
