@@ -294,6 +294,7 @@ ROLE_NOUNS = _words(
     actor actress player manager treasurer clerk accountant banker broker trader merchant
     fisherman miner officer constable inspector ranger guard firefighter paramedic teacher
     principal headteacher lecturer scholar economist mayor councillor governor chair
+    announcer narrator reader viewer caller listener commentator blogger poster
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").
@@ -305,7 +306,8 @@ ORG_NOUNS = _words(
     office bank fund foundation institute commission bureau service article letter ad advert
     advertisement narrator piece clip video book memo email message filing lawsuit complaint
     document release website page blog editorial column documentary film broadcast program
-    programme show team
+    programme show team ruling decision opinion order verdict indictment motion brief
+    tweet post
     """
 )
 

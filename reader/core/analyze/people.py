@@ -43,6 +43,7 @@ _APPOSITIVE_AFTER = re.compile(
     r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?)(?:[,;]|\.(?=\s|$))"
 )
 _MONEY_OR_NUMBER = re.compile(r"\d")
+_ORG_OF_BEFORE = re.compile(r"\b([A-Z][a-z]{2,20}) (?:of|on|for) (?:the )?$")
 
 # Titles that by themselves make the following capitalised word a person's name.
 STRONG_TITLES = frozenset(
@@ -464,6 +465,11 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
     pending: list[tuple[_Seg, int, list[str]]] = []
     for run in _NAME_RUN.finditer(text):
         if heading_spans and in_heading(run.start()):
+            continue
+        inner = _ORG_OF_BEFORE.search(text, max(0, run.start() - 40), run.start())
+        if inner and inner.group(1).lower() in lex.ORG_WORDS:
+            # "Commission on Presidential Debates": the rest of an organisation's name.
+            b.orgs.append(OrgMention(inner.start(1), run.end(), text[inner.start(1) : run.end()]))
             continue
         for seg in _segments(text, run.start(), run.end()):
             lows = seg.lows

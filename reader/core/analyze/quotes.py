@@ -60,6 +60,7 @@ _DESCRIPTOR = re.compile(
     r"((?:[\w’'.\-]{1,24}[ ]){0,4}[\w’'.\-]{1,24})"
 )
 _BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
+_PUT_IT = re.compile(r"\bput it\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
 _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
 _SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
@@ -318,6 +319,8 @@ class _Attributor:
                 out.append((m.start(), m.end(), w.lower()))
         for m in _ACCORDING.finditer(t):
             out.append((m.start(), m.end(), "according to"))
+        for m in _PUT_IT.finditer(t):  # "as X put it, “…”"
+            out.append((m.start(), m.end(), "put it"))
         out.sort()
         return out
 
@@ -666,6 +669,8 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
                 src = results[k + 1]
         if src is None and s.open_at - pa <= 8 and not text[pa : s.open_at].strip():
             src = _from_previous_paragraph(at, spans, results, k)
+        if src is None and s.open_at > pa and not at.masked[s0 : s.open_at].strip():
+            src = _from_previous_sentence(at, s, s0, pa)
         if src is not None:
             results[k] = _Result(src.speaker, src.cue, src.entity, False)
 
@@ -687,6 +692,24 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
             index.entities[r.entity].quotes += 1
         quotes.append(Quote(text[s.start : s.end], speaker, r.cue, s.start, s.end, partial))
     return quotes
+
+
+def _from_previous_sentence(at: _Attributor, s: Span, s0: int, pa: int) -> _Result | None:
+    """A quotation that is a sentence of its own after "X called him a master." is X's."""
+    p0, _ = at.sentence(s0 - 1, s0 - 1)
+    p0 = max(p0, pa)
+    if p0 >= s0 or _MASK in at.masked[p0:s0]:
+        return None
+    fake = Span(s0, s0, s0, s0, s.para, True)
+    found = at.before(fake, p0)
+    if not found:
+        return None
+    cand, cue = found
+    if cand.kind not in ("person", "pronoun", "name"):
+        return None
+    spk = at.resolve(cand)
+    ent = int(cand.value) if cand.kind == "person" else at.by_name.get(spk or "")
+    return _Result(spk, cue, ent, False)
 
 
 def _from_previous_paragraph(
