@@ -489,7 +489,9 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             rest = lows[k:]
             if g is not None and g == k:
                 tail = lows[g + 1 :]
-                if tail and not _is_org(tail) and tail[-1] not in lex.PLACES:
+                # "Jim Jordan" is a person; "Georgia Atlanta" is not.
+                place_tail = tail and tail[-1] in lex.PLACES and lows[g] in lex.PLACES
+                if tail and not _is_org(tail) and not place_tail:
                     b.full_name(seg, g, titles)
                     continue
             if not rest:

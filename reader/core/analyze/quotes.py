@@ -60,6 +60,7 @@ _DESCRIPTOR = re.compile(
     r"((?:[\w’'.\-]{1,24}[ ]){0,4}[\w’'.\-]{1,24})"
 )
 _BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
+_CAP_BEFORE = re.compile(r"([A-Z][a-z][\w\-]{0,24}(?:[ ][A-Z][\w\-]{1,24}){0,3})[ ]{1,2}$")
 _PUT_IT = re.compile(r"\bput it\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
 _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
@@ -454,6 +455,10 @@ class _Attributor:
             if after_cue:
                 return after_cue[0], first_cue[2]
             return self.name_after(first_cue[1], z, first_cue[2])
+        if not cands or cands[0].start >= first_cue[0]:
+            nb = self.name_before(p0, first_cue[0])
+            if nb is not None and nb.start == p0 and first_cue[2] not in lex.WEAK_CUES:
+                return nb, first_cue[2]  # “…,” Jordan said.
         if not cands:
             return None
         near = self.subject_before_cue(cands, cues, p0)
@@ -524,13 +529,15 @@ class _Attributor:
                     return follow[0], w
                 continue
             prior = [c for c in cands if c.end <= cs]
-            strong = [c for c in prior if c.kind in ("person", "pronoun")]
+            if not prior or prior[-1].end < cs - 3:
+                subj = self.name_before(a, cs)  # "Russia insisted that …", "Jordan said"
+                if subj is not None:
+                    prior.append(subj)
+            strong = [c for c in prior if c.kind in ("person", "pronoun", "name")]
             if strong:
                 # "X sings to Y before asking her, “…”": the subject, not the object.
                 for c in reversed(strong):
-                    if c.kind == "pronoun" or self.is_subject(
-                        Mention(c.start, c.end, int(c.value))
-                    ):
+                    if c.kind != "person" or self.is_subject(Mention(c.start, c.end, int(c.value))):
                         return c, w
                 return strong[-1], w
             if prior:
@@ -542,6 +549,19 @@ class _Attributor:
             if named:
                 return named
         return None
+
+    def name_before(self, a: int, cs: int) -> _Cand | None:
+        """A capitalised subject right before a cue that the people pass left out."""
+        m = _CAP_BEFORE.search(self.masked, max(a, cs - 80), cs)
+        if not m:
+            return None
+        words = m.group(1).split()
+        if words[0].lower() in lex.STOP_CAPS or words[-1].lower() in lex.STOP_CAPS:
+            return None
+        k = m.start(1)
+        if k > 0 and self.masked[k - 1 : k] not in (" ", "\n", ","):
+            return None
+        return _Cand(k, m.end(1), "name", m.group(1))
 
     def name_after(self, pos: int, z: int, cue: str) -> tuple[_Cand, str] | None:
         """An unknown capitalised name right after an inverted cue: 'said Burman'."""
