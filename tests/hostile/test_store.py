@@ -192,7 +192,7 @@ def _install_growing_site(server: LoopbackServer, state: dict[str, int]) -> list
         return serve
 
     def page(_req: Request) -> Route:
-        time.sleep(0.02)
+        time.sleep(0.1)  # with --per-host 2, a run stays busy for seconds, so kills land mid-work
         title = _req.path.strip("/").replace("/", " ")
         return Route(page_route.status, page_route.headers, article_page(title, LONG_PARAGRAPHS))
 
@@ -223,7 +223,7 @@ def test_S2_kill_9_refresh_at_10_random_moments(server: LoopbackServer, tmp_path
         time.sleep(moment)
         if proc.poll() is None:
             mid_work += 1
-        os.kill(proc.pid, signal.SIGKILL)
+            os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
         check = Store(db_path)
         assert check.integrity_check() == "ok"
