@@ -41,7 +41,8 @@ MALE_NAMES = _words(
     ralph ramon randall randy ray raymond reed reggie reginald reince rex ricardo richard rick
     ricky rob robby robert roberto rod rodney roger roland ron ronald ronnie ross roy rudy rush
     russell ryan sam samuel scott sean sebastian sergei sergey seth shane shaun sid simon stan
-    stanley stefan stephen steve steven stewart stuart ted terrence terry theo theodore thomas
+    stanley stefan stephen steve steven stewart stuart ted terence terrence terry theo theodore
+    thomas
     tim timothy toby todd tom tommy tony travis trent trevor troy tyler vernon victor vince
     vincent vladimir wade walker wallace walter warren wayne wes wesley will william willie
     wolfgang xavier yuri zach zachary
@@ -483,3 +484,17 @@ SUBORDINATORS = _words(
     who whom whose which where
     """
 )
+
+# Role words that give a gender: "a 40-year-old man", "the group's spokeswoman".
+GENDERED_ROLES: dict[str, str] = {
+    **dict.fromkeys(
+        """man father husband son brother uncle grandfather nephew boyfriend businessman
+        spokesman chairman congressman councilman actor king prince widower""".split(),
+        "m",
+    ),
+    **dict.fromkeys(
+        """woman mother wife daughter sister aunt grandmother niece girlfriend businesswoman
+        spokeswoman chairwoman congresswoman councilwoman actress queen princess widow""".split(),
+        "f",
+    ),
+}

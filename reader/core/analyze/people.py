@@ -531,6 +531,12 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             _role_before(text, seg.start) or _role_after(text, seg.end)
         ):
             b.resolve_short(seg, k, titles, create=True)
+    # A role can tell the gender the name did not: "a 40-year-old man", "his spokeswoman".
+    for ent in b.entities:
+        if not ent.gender and ent.role:
+            genders = {lex.GENDERED_ROLES.get(w, "") for w in ent.role.lower().split()} - {""}
+            if len(genders) == 1:
+                ent.gender = genders.pop()
     # Names first seen bare, before their titled or full form: link once more.
     b.mentions.sort(key=lambda m: m.start)
     index = PeopleIndex(b.entities, b.mentions, sorted(b.orgs, key=lambda o: o.start))

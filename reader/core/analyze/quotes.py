@@ -61,6 +61,7 @@ _DESCRIPTOR = re.compile(
 )
 _BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
 _CAP_BEFORE = re.compile(r"([A-Z][a-z][\w\-]{0,24}(?:[ ][A-Z][\w\-]{1,24}){0,3})[ ]{1,2}$")
+_ROLE_APPOSITIVE_END = re.compile(r",[ ]([^,.;:\n“”\"]{2,120})\.(?:\s|$)")
 _PUT_IT = re.compile(r"\bput it\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
 _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
@@ -73,7 +74,7 @@ _NAMING = re.compile(
     r"brand|branded|term|termed|known as|titled|entitled|named)\b"
 )
 _OBJECT_VERBS = frozenset("tell tells told ask asks asked".split())
-_COPULAS = frozenset("was is were are be been but and then so also".split())
+_COPULAS = frozenset("was is were are be been then so also".split())
 # Between a subject and its cue: "Mr. Kamin said", "she also said", "X, a tax lawyer, said".
 _SUBJECT_VERB_GAP = re.compile(
     r"[ ]{0,2}(?:,[ ][^,\n“”\"]{1,160},[ ]{0,2})?((?:[a-z]{2,14}[ ]){0,2})"
@@ -358,6 +359,9 @@ class _Attributor:
             return False
         if _followed_by_cue(t, m.end):
             return True
+        app = _ROLE_APPOSITIVE_END.match(t, m.end, m.end + 130)
+        if app and any(w in lex.ROLE_NOUNS for w in app.group(1).lower().split()[:5]):
+            return True  # "…, Henry Crespo, president of the caucus." introduces a speaker
         words = t[max(0, m.start - 80) : m.start].split()
         while (
             words
