@@ -73,6 +73,24 @@ _NAMING = re.compile(
     r"\b(?:call|calls|called|calling|dub|dubbed|nickname|nicknamed|label|labelled|labeled|"
     r"brand|branded|term|termed|known as|titled|entitled|named)\b"
 )
+_DESC_SKIP = frozenset("the a an one another his her their its former current then new".split())
+_ROLE_ABBREV = {
+    "senator": ("sen", "sen."),
+    "representative": ("rep", "rep."),
+    "congressman": ("rep", "rep."),
+    "congresswoman": ("rep", "rep."),
+    "governor": ("gov", "gov."),
+    "general": ("gen", "gen."),
+    "president": ("pres", "pres."),
+    "nominee": ("candidate",),
+    "candidate": ("nominee",),
+}
+# "(R-Ohio)", "(D-Vt.)": the party letter as the word a descriptor uses.
+_PARTY_ABBREV = {
+    "r": ("republican", "gop"),
+    "d": ("democratic", "democrat"),
+    "gop": ("republican",),
+}
 _OBJECT_VERBS = frozenset("tell tells told ask asks asked".split())
 _COPULAS = frozenset("was is were are be been then so also".split())
 # Between a subject and its cue: "Mr. Kamin said", "she also said", "X, a tax lawyer, said".
@@ -416,18 +434,56 @@ class _Attributor:
                     return o.name
         return None
 
+    def context_words(self, idx: int) -> set[str]:
+        """Lower-case words of an entity's role, aliases and the text around its mentions."""
+        ent = self.index.entities[idx]
+        out = {w.lower() for a in (ent.role or "", *ent.aliases) for w in _TOKEN_RE.findall(a)}
+        n = 0
+        for m in self.index.mentions:
+            if m.entity == idx:
+                # "Vermont Sen. X (D-Vt.)": the words just before, back to a clause break,
+                # and just after the name.
+                pre = self.text[max(0, m.start - 40) : m.start]
+                cut = max(pre.rfind(","), pre.rfind(")"), pre.rfind(" and "), pre.rfind("\n"))
+                pre = pre[cut + 1 :]
+                post = self.text[m.end : m.end + 30].split(")")[0]
+                out.update(w.lower() for w in _TOKEN_RE.findall(pre + " " + post))
+                n += 1
+                if n >= 6:
+                    break
+        for w in list(out):
+            out.update(_PARTY_ABBREV.get(w, ()))
+        return out
+
     def resolve_descriptor(self, c: _Cand) -> str | None:
         head = c.value
         text = self.text[c.start : c.end]
         if head in lex.ROLE_NOUNS:
+            # "the Vermont senator": the nearest person with that role, preferring one whose
+            # role, aliases or mentions carry the descriptor's other words (state, party).
+            mods = {
+                w.lower()
+                for w in text.replace("’s", "").replace("'s", "").split()[:-1]
+                if len(w) > 2 and w.lower() not in _DESC_SKIP
+            }
+            heads = {head, *_ROLE_ABBREV.get(head, ())}
+            fitting: list[int] = []
             for m in self.index.mentions_before(c.start, 80):
+                if m.entity in fitting:
+                    continue
                 ent = self.index.entities[m.entity]
-                role = (ent.role or "").lower()
-                if head in role.split() or any(
-                    a.lower().startswith(head + " ") for a in ent.aliases
-                ):
-                    return ent.name
-            return text
+                words = {
+                    w.strip(".,").lower() for a in (ent.role or "", *ent.aliases) for w in a.split()
+                }
+                if heads & words:
+                    fitting.append(m.entity)
+            if not fitting:
+                return text
+            if mods:
+                for idx in fitting:
+                    if mods & self.context_words(idx):
+                        return self.index.entities[idx].name
+            return self.index.entities[fitting[0]].name
         if head in lex.ORG_NOUNS:
             orgs = self.index.orgs_between(max(0, c.start - 3000), c.start)
             if orgs and head in ("newspaper", "daily", "paper", "tabloid", "agency", "network"):
