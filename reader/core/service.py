@@ -211,6 +211,8 @@ class Session:
         """Refresh feeds concurrently, then extract new articles' pages (unless told not to)."""
         full_text = self.settings.full_text if full_text is None else full_text
         states = self.store.feed_states(feed_ids)
+        if states:
+            self.pool.start()  # before any thread exists, so workers can be forked
         summary = RefreshSummary(feeds=len(states))
         done = 0
         # Bound the feeds fetched but not yet stored, so memory stays bounded too.
