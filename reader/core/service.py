@@ -15,17 +15,20 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from reader.core.fetch import Fetcher, FetchLimits, check_url, host_of, make_client
 from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response
-from reader.core.pipeline import PageResult, page_job, parse_job
 from reader.core.sanitize import sanitize_line
 from reader.core.store import FeedState, PendingArticle, Store
 from reader.core.workers import JobFailed, JobTimeout, WorkerPool
 from reader.errors import AlreadyRunning, FeedError, FetchError, ReaderError
 from reader.models import ArticleDetail, FeedRow, ParsedFeed
+
+if TYPE_CHECKING:
+    from reader.core.pipeline import PageResult
 
 ProgressCallback = Callable[[str, int, int], None]
 """progress(phase, done, total): phase is "feeds" or "pages"."""
@@ -132,6 +135,8 @@ class Session:
     # -- parsing --------------------------------------------------------------------------
 
     async def _parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+        from reader.core.pipeline import parse_job  # the extractor is not needed until now
+
         try:
             return await self.pool.run(
                 parse_job,
@@ -299,6 +304,8 @@ class Session:
 
     async def process_article(self, article: PendingArticle) -> PageResult:
         """Fetch and extract one article; on any failure store the feed's content and why."""
+        from reader.core.pipeline import page_job
+
         try:
             result = await self.fetcher.get(
                 article.link,
@@ -332,7 +339,7 @@ class Session:
         return page
 
     async def _fallback(self, article: PendingArticle, reason: str) -> PageResult:
-        from reader.core.pipeline import analyze_text
+        from reader.core.pipeline import PageResult, analyze_text
 
         try:
             analysis = await self.pool.run(

@@ -69,6 +69,8 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     """The worker loop: read a job, run it, send the result, until the inbox closes."""
     import logging
 
+    import reader.core.pipeline  # noqa: F401  (warm up while the first fetches are in flight)
+
     logging.getLogger("readability").setLevel(logging.CRITICAL)
     while True:
         try:
@@ -244,15 +246,13 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers now: forked when this process has one thread, else spawned.
 
-        Forking skips each worker's interpreter start and imports (about 0.3 s of CPU each);
-        it is only safe before any thread exists, so a pool started later spawns.
+        Forking skips each worker's interpreter start (about 0.1 s of CPU each); it is only
+        safe before any thread exists, so a pool started later spawns.
         """
         if self._idle is not None:
             return
         self._idle = asyncio.Queue()
         fork = hasattr(os, "fork") and threading.active_count() == 1
-        if fork:
-            import reader.core.pipeline  # noqa: F401  (imported once, shared by the forks)
         for _ in range(self.size):
             worker = _Worker(fork=fork)
             self._all.append(worker)
