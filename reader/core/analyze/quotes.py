@@ -98,6 +98,10 @@ _SUBJECT_VERB_GAP = re.compile(
     r"[ ]{0,2}(?:,[ ][^,\n“”\"]{1,160},[ ]{0,2})?((?:[a-z]{2,14}[ ]){0,2})"
 )
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
+# A finite auxiliary right after a name makes the name the clause subject: "X was", "X has".
+_AUX_AFTER = re.compile(r"[ ](?:was|is|were|are|has|had|have|will|would|could|can|did|does)\b")
+# A cue verb (and "that") right before a candidate: "said it would tell …" is reported speech.
+_CUE_THEN = re.compile(r"([a-z]{2,14})[ ](?:that[ ])?$")
 
 
 @dataclass(slots=True)
@@ -375,8 +379,8 @@ class _Attributor:
         t = self.masked
         if t[m.end : m.end + 2] in ("’s", "'s"):
             return False
-        if _followed_by_cue(t, m.end):
-            return True
+        if _followed_by_cue(t, m.end) or _AUX_AFTER.match(t, m.end, m.end + 12):
+            return True  # "X said", "X was more circumspect", "X has argued"
         app = _ROLE_APPOSITIVE_END.match(t, m.end, m.end + 130)
         if app and any(w in lex.ROLE_NOUNS for w in app.group(1).lower().split()[:5]):
             return True  # "…, Henry Crespo, president of the caucus." introduces a speaker
@@ -594,6 +598,8 @@ class _Attributor:
                 if subj is not None:
                     prior.append(subj)
             strong = [c for c in prior if c.kind in ("person", "pronoun", "name")]
+            if prior and self.inside_report(prior[-1], a):
+                continue  # "X said it would tell …, “…”": the subject of the outer cue
             if strong:
                 # "X sings to Y before asking her, “…”": the subject, not the object.
                 for c in reversed(strong):
@@ -609,6 +615,11 @@ class _Attributor:
             if named:
                 return named
         return None
+
+    def inside_report(self, c: _Cand, a: int) -> bool:
+        """A candidate that is the subject of a clause reported by an earlier cue verb."""
+        m = _CUE_THEN.search(self.masked, max(a, c.start - 22), c.start)
+        return bool(m) and m.group(1) in lex.SPEECH_VERBS and c.kind in ("pronoun", "org")
 
     def name_before(self, a: int, cs: int) -> _Cand | None:
         """A capitalised subject right before a cue that the people pass left out."""
