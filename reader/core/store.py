@@ -282,10 +282,13 @@ class Store:
 
     def _feed_rows(self, where: str, params: Sequence[object]) -> list[sqlite3.Row]:
         return self._query(
-            "SELECT f.*, "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) AS n_articles, "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0) AS n_unread "
-            f"FROM feeds f {where} ORDER BY COALESCE(f.user_title, f.title) COLLATE NOCASE, f.id",
+            # one grouped pass over the articles: correlated COUNTs per feed picked the
+            # (read, published) index and scanned every unread row per feed (17 s at 100k)
+            "SELECT f.*, COALESCE(c.n_articles, 0) AS n_articles, "
+            "COALESCE(c.n_unread, 0) AS n_unread FROM feeds f LEFT JOIN "
+            "(SELECT feed_id, COUNT(*) AS n_articles, SUM(read = 0) AS n_unread "
+            "FROM articles GROUP BY feed_id) c ON c.feed_id = f.id "
+            f"{where} ORDER BY COALESCE(f.user_title, f.title) COLLATE NOCASE, f.id",
             params,
         )
 
