@@ -12,10 +12,10 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -24,12 +24,13 @@ from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response
 from reader.core.sanitize import sanitize_line
 from reader.core.store import FeedState, PendingArticle, Store
 from reader.core.workers import JobFailed, JobTimeout, WorkerPool
-from reader.errors import AlreadyRunning, FeedError, FetchError, ReaderError
+from reader.errors import AlreadyRunning, FeedError, ReaderError
 from reader.models import ArticleDetail, FeedRow, ParsedFeed
 
 if TYPE_CHECKING:
     from reader.core.pipeline import PageResult
 
+T = TypeVar("T")
 ProgressCallback = Callable[[str, int, int], None]
 """progress(phase, done, total): phase is "feeds" or "pages"."""
 
@@ -219,26 +220,16 @@ class Session:
         if states:
             self.pool.start()  # before any thread exists, so workers can be forked
         summary = RefreshSummary(feeds=len(states))
-        done = 0
-        # Bound the feeds fetched but not yet stored, so memory stays bounded too.
-        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + 2 * self.pool.size)
 
         async def one(state: FeedState) -> None:
-            nonlocal done
             try:
-                async with slots:
-                    new_ids = await self._refresh_feed(state, summary)
-                summary.new_ids.extend(new_ids)
+                summary.new_ids.extend(await self._refresh_feed(state, summary))
             except ReaderError as exc:
                 message = sanitize_line(str(exc), 500)
                 summary.errors.append((state.title or state.url, message))
                 self.store.set_feed_error(state.id, message)
-            finally:
-                done += 1
-                if progress:
-                    progress("feeds", done, len(states))
 
-        await asyncio.gather(*(one(s) for s in states))
+        await self._each(states, one, "feeds", progress)
         summary.new_articles = len(summary.new_ids)
         if full_text and states:
             pending = self.store.pending_articles([s.id for s in states])
@@ -278,29 +269,43 @@ class Session:
         summary: RefreshSummary | None = None,
         progress: ProgressCallback | None = None,
     ) -> None:
-        """Fetch, extract, analyse and store each pending article's page.
-
-        At most ``max_in_flight`` pages plus two per worker are held at once, so memory stays
-        bounded however many articles are pending.
-        """
-        done = 0
-        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + 2 * self.pool.size)
+        """Fetch, extract, analyse and store each pending article's page."""
 
         async def one(article: PendingArticle) -> None:
+            page = await self.process_article(article)
+            if summary is not None:
+                summary.pages += 1
+                if page.source != "page":
+                    summary.page_errors += 1
+
+        await self._each(pending, one, "pages", progress)
+
+    async def _each(
+        self,
+        items: Sequence[T],
+        step: Callable[[T], Awaitable[None]],
+        phase: str,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Run ``step`` on every item concurrently, reporting progress as each one ends.
+
+        At most ``max_in_flight`` items plus two per worker are under way at once, so the
+        bodies held in memory stay bounded however many items there are.
+        """
+        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + 2 * self.pool.size)
+        done = 0
+
+        async def bounded(item: T) -> None:
             nonlocal done
             try:
                 async with slots:
-                    page = await self.process_article(article)
-                if summary is not None:
-                    summary.pages += 1
-                    if page.source != "page":
-                        summary.page_errors += 1
+                    await step(item)
             finally:
                 done += 1
                 if progress:
-                    progress("pages", done, len(pending))
+                    progress(phase, done, len(items))
 
-        await asyncio.gather(*(one(a) for a in pending))
+        await asyncio.gather(*(bounded(item) for item in items))
 
     async def process_article(self, article: PendingArticle) -> PageResult:
         """Fetch and extract one article; on any failure store the feed's content and why."""
@@ -387,24 +392,10 @@ def refresh_lock(db_path: str | os.PathLike[str]) -> Iterator[None]:
         os.close(fd)
 
 
-@contextlib.asynccontextmanager
-async def session(
-    store: Store, settings: Settings | None = None, **kwargs: object
-) -> AsyncIterator[Session]:
-    """A Session closed on exit."""
-    s = Session(store, settings, **kwargs)  # type: ignore[arg-type]
-    try:
-        yield s
-    finally:
-        await s.aclose()
-
-
 def feed_error_message(exc: BaseException) -> str:
     """A one-line message for any error, for the CLI and the UI."""
     if isinstance(exc, ReaderError):
         return sanitize_line(str(exc), 500)
-    if isinstance(exc, FetchError):  # pragma: no cover - covered by ReaderError
-        return str(exc)
     return sanitize_line(f"{type(exc).__name__}: {exc}", 500)
 
 
@@ -416,7 +407,6 @@ __all__ = [
     "Settings",
     "feed_error_message",
     "refresh_lock",
-    "session",
 ]
 
 
