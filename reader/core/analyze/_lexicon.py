@@ -265,7 +265,7 @@ ABBREVIATIONS = _words(
     """
     mr mrs ms dr prof sen rep gov gen col lt maj capt adm sgt rev st jr sr sens reps govs
     no vs etc inc corp co ltd mt ft jan feb mar apr aug sept sep oct nov dec u.s u.k u.n
-    d.c e.g i.e a.m p.m pres supt insp det
+    d.c e.g i.e a.m p.m pres supt insp det del
     """
 )
 

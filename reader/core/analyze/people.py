@@ -29,7 +29,11 @@ _TOKEN = (
 )
 _PARTICLE = r"(?:van|von|de|der|den|del|della|da|di|du|le|la|bin|ibn|al|el|dos|das|ter) "
 # A run of capitalised tokens separated by single spaces: "Leonard E. Burman", "Mr. Trump".
-_NAME_RUN = re.compile(rf"(?<![\w’'.\-]){_TOKEN}(?: (?:{_PARTICLE})?{_TOKEN}){{0,7}}+")
+# A nickname in quotation marks may stand inside a name: Marcia "Cia" Price.
+NICKNAME = r"[\"“‘'][A-Z][a-z]{1,15}[\"”’']"
+_NAME_RUN = re.compile(
+    rf"(?<![\w’'.\-]){_TOKEN}(?: (?:{NICKNAME} )?(?:{_PARTICLE})?{_TOKEN}){{0,7}}+"
+)
 _TOKEN_SPLIT = re.compile(r"[^ ]{1,80}")
 _CUE_AFTER = re.compile(
     r"[ ]{0,2}(?:,[ ]{1,2}[a-z0-9][^,.\n“”\"]{0,140},[ ]{0,2})?"
@@ -199,6 +203,8 @@ def _segments(text: str, start: int, end: int) -> list[_Seg]:
         word = m.group()
         pos = m.start()
         brk = False
+        if word[0] in "\"“‘'" and cur.words:
+            continue  # the nickname in Marcia "Cia" Price
         if word.endswith(("’s", "'s")) and len(word) > 2:
             word = word[:-2]
             brk = True

@@ -95,8 +95,14 @@ _OBJECT_VERBS = frozenset("tell tells told ask asks asked".split())
 _COPULAS = frozenset("was is were are be been then so also".split())
 # Between a subject and its cue: "Mr. Kamin said", "she also said", "X, a tax lawyer, said".
 _SUBJECT_VERB_GAP = re.compile(
-    r"[ ]{0,2}(?:,[ ][^,\n“”\"]{1,160},[ ]{0,2})?((?:[a-z]{2,14}[ ]){0,2})"
+    r"[ ]{0,2}(?:\([^()\n]{1,40}\),?[ ]{0,2})?(?:,[ ][^,\n“”\"]{1,160},[ ]{0,2})?"
+    r"((?:[a-z]{2,14}[ ]){0,2})"
 )
+# Marcia "Cia" Price, Robert C. "Bobby" Scott: a nickname, not a quotation.
+_NICKNAME = re.compile(r"[A-Z][a-z]{1,15}")
+_CAP_WORD_END = re.compile(r"[A-Z][\w.]{0,20}[ ]$")
+_PREV_WORD = re.compile(r"([A-Za-z]{1,10})[ ]$")
+_DETERMINERS = frozenset("the a an this his her its their our my your every each".split())
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 # A finite auxiliary right after a name makes the name the clause subject: "X was", "X has".
 _AUX_AFTER = re.compile(r"[ ](?:was|is|were|are|has|had|have|will|would|could|can|did|does)\b")
@@ -224,6 +230,13 @@ def spans_add(
         cend -= 1
     if cend <= cstart or not _ALNUM.search(text, cstart, cend):
         return
+    if (
+        _NICKNAME.fullmatch(text, cstart, cend)
+        and text[close_end : close_end + 1] == " "
+        and text[close_end + 1 : close_end + 2].isupper()
+        and _CAP_WORD_END.search(text, max(0, open_at - 22), open_at)
+    ):
+        return
     if cont is not None and (cont >= len(spans) or spans[cont].para != para - 1):
         cont = None
     spans.append(Span(cstart, cend, open_at, close_end, para, closed, cont))
@@ -337,7 +350,7 @@ class _Attributor:
         for m in _WORD.finditer(t):
             w = m.group()
             if w.islower():
-                if w in lex.CUE_VERBS:
+                if w in lex.CUE_VERBS and not self.noun_use(m.start(), m.end(), w):
                     out.append((m.start(), m.end(), w))
             elif w[0].isupper() and w[1:].islower() and w.lower() in lex.SPEECH_VERBS:
                 out.append((m.start(), m.end(), w.lower()))
@@ -347,6 +360,16 @@ class _Attributor:
             out.append((m.start(), m.end(), "put it"))
         out.sort()
         return out
+
+    def noun_use(self, a: int, z: int, w: str) -> bool:
+        """A cue word used as a noun: "the state", "state Del. X", "a report"."""
+        t = self.masked
+        if w in ("state", "states") and t[z : z + 1] == " " and t[z + 1 : z + 2].isupper():
+            return True
+        if w.endswith(("ing", "ed")):
+            return False
+        prev = _PREV_WORD.search(t, max(0, a - 12), a)
+        return bool(prev) and prev.group(1).lower() in _DETERMINERS
 
     def cues(self, a: int, z: int) -> list[tuple[int, int, str]]:
         """Cue verbs starting in ``[a, z)`` and ending by ``z``."""
