@@ -101,6 +101,18 @@ _SUBJECT_VERB_GAP = re.compile(
 # Marcia "Cia" Price, Robert C. "Bobby" Scott: a nickname, not a quotation.
 _NICKNAME = re.compile(r"[A-Z][a-z]{1,15}")
 _CAP_WORD_END = re.compile(r"[A-Z][\w.]{0,20}[ ]$")
+# "X -- “…” -- and Y": a quotation set off by dashes right after a name is that person's.
+_DASH_BEFORE = re.compile(r"[ \u00a0]{0,2}(?:--|—|–)[ \u00a0]{0,2}$")
+_DASH_AFTER = re.compile(r"[,.]?[ \u00a0]{0,2}(?:--|—|–)")
+# Plural organisations that speak: "several environmental groups, saying “…”".
+_PLURAL_ORG_HEADS = frozenset(
+    "groups organizations organisations unions companies firms agencies committees "
+    "campaigns".split()
+)
+# After a name: an appositive or parenthesis, then a past-tense verb (the clause's subject).
+_SUBJECT_AFTER = re.compile(
+    r"(?:[ ]\([^()\n]{1,30}\))?(?:,[ ][^,\n]{1,120},)?[ ](?:[a-z]{2,12}ly[ ])?[a-z]{2,16}ed\b"
+)
 _PREV_WORD = re.compile(r"([A-Za-z]{1,10})[ ]$")
 _DETERMINERS = frozenset("the a an this his her its their our my your every each".split())
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
@@ -330,7 +342,9 @@ class _Attributor:
             pos = m.start(1)
             for word in m.group(1).split(" "):
                 head = word.rstrip(".,;:")
-                if head.islower() and (head in lex.ROLE_NOUNS or head in lex.ORG_NOUNS):
+                if head.islower() and (
+                    head in lex.ROLE_NOUNS or head in lex.ORG_NOUNS or head in _PLURAL_ORG_HEADS
+                ):
                     end = pos + len(head)
                     if not any(s <= m.start() < e or m.start() <= s < end for s, e in taken):
                         out.append(_Cand(m.start(), end, "desc", head))
@@ -628,7 +642,8 @@ class _Attributor:
                 for c in reversed(strong):
                     if c.kind != "person" or self.is_subject(Mention(c.start, c.end, int(c.value))):
                         return c, w
-                return strong[-1], w
+                lead = self.clause_subject(prior, a, cs, w)
+                return lead or strong[-1], w
             if prior:
                 return prior[-1], w
             follow = [c for c in cands if ce <= c.start <= ce + 16 and c.kind != "pronoun"]
@@ -638,6 +653,18 @@ class _Attributor:
             if named:
                 return named
         return None
+
+    def clause_subject(self, prior: list[_Cand], a: int, cs: int, w: str) -> _Cand | None:
+        """“Groups granted X an extension, saying “…”": a participle's subject opens the clause."""
+        if not w.endswith("ing") or self.masked[cs - 2 : cs] != ", ":
+            return None
+        first = prior[0] if prior else None
+        if first is None or first.kind not in ("desc", "org"):
+            return None
+        lead = self.masked[a : first.start]
+        if lead.strip() and not lead.rstrip().endswith(","):
+            return None
+        return first
 
     def inside_report(self, c: _Cand, a: int) -> bool:
         """A candidate that is the subject of a clause reported by an earlier cue verb."""
@@ -689,6 +716,16 @@ class _Attributor:
         if not n:
             return None
         return _Cand(n.start(), n.end(), "name", n.group().rstrip(".")), "signed"
+
+    def dashed(self, s: Span) -> tuple[_Cand, str] | None:
+        """Sen. X -- “…” -- and Y: the name right before the opening dash speaks."""
+        d = _DASH_BEFORE.search(self.masked, max(0, s.open_at - 8), s.open_at)
+        if not d or not _DASH_AFTER.match(self.masked, s.close_end, s.close_end + 6):
+            return None
+        for m in self.index.mentions_before(d.start(), 2):
+            if m.end == d.start() and self.masked[m.start] != _MASK:
+                return _Cand(m.start, m.end, "person", str(m.entity)), "dash"
+        return None
 
     def according_in(self, a: int, z: int) -> tuple[_Cand, str] | None:
         for _cs, ce, w in self.cues(a, z):
@@ -749,7 +786,7 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
         if s1 <= s.close_end and text[s.end - 1 : s.end] in ("?", "!", "…", "—"):
             s1a = min(at.end_after(s.close_end), s.close_end + _WINDOW)
         found = (
-            at.label(s) or at.signature(s) or at.after(s, s1a) or at.before(s, s0)
+            at.label(s) or at.signature(s) or at.dashed(s) or at.after(s, s1a) or at.before(s, s0)
         ) or at.according_in(s0, s1)
         res = _Result(None, None, None, False)
         if found:
@@ -784,7 +821,7 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
         if src is None and s.open_at - pa <= 8 and not text[pa : s.open_at].strip():
             src = _from_previous_paragraph(at, spans, results, k)
         if src is None and s.open_at > pa and not at.masked[s0 : s.open_at].strip():
-            src = _from_previous_sentence(at, s, s0, pa)
+            src = _from_previous_sentence(at, s, s0, pa) or _previous_subject(at, s0, pa)
         if src is not None:
             results[k] = _Result(src.speaker, src.cue, src.entity, False)
 
@@ -824,6 +861,27 @@ def _from_previous_sentence(at: _Attributor, s: Span, s0: int, pa: int) -> _Resu
     spk = at.resolve(cand)
     ent = int(cand.value) if cand.kind == "person" else at.by_name.get(spk or "")
     return _Result(spk, cue, ent, False)
+
+
+def _previous_subject(at: _Attributor, s0: int, pa: int) -> _Result | None:
+    """“…” after "On TV, Sen. X, who …, identified …." with no cue: the sentence's subject."""
+    p0, _ = at.sentence(s0 - 1, s0 - 1)
+    p0 = max(p0, pa)
+    if p0 >= s0:
+        return None
+    for m in at.index.mentions_between(p0, s0):
+        if at.masked[m.start] == _MASK:
+            continue
+        words = at.masked[p0 : m.start].split()
+        while words and (words[-1][:1].isupper() or words[-1].lower() in lex.ROLE_NOUNS):
+            words.pop()  # "Sen.", "Democratic leader"
+        lead = " ".join(words).rstrip("\"”’'")
+        if lead and not lead.endswith((",", _MASK)):
+            return None  # the first name is not where a subject stands
+        if not at.is_subject(m) and not _SUBJECT_AFTER.match(at.masked, m.end, m.end + 200):
+            return None
+        return _Result(at.index.entities[m.entity].name, None, m.entity, False)
+    return None
 
 
 def _from_previous_paragraph(
