@@ -113,6 +113,10 @@ _PLURAL_ORG_HEADS = frozenset(
 _SUBJECT_AFTER = re.compile(
     r"(?:[ ]\([^()\n]{1,30}\))?(?:,[ ][^,\n]{1,120},)?[ ](?:[a-z]{2,12}ly[ ])?[a-z]{2,16}ed\b"
 )
+# A plural role opening a sentence: "Critics of the EB-5 program, like …".
+_PLURAL_SUBJECT = re.compile(
+    r"([A-Z][a-z]{2,20})(?:[ ]of[ ](?:the[ ])?[\w\-]{1,20}(?:[ ][a-z]{1,20}){0,2})?"
+)
 _PREV_WORD = re.compile(r"([A-Za-z]{1,10})[ ]$")
 _DETERMINERS = frozenset("the a an this his her its their our my your every each".split())
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
@@ -270,6 +274,7 @@ class _Attributor:
         self.paras = _paragraphs(text)
         self.para_starts = [p[0] for p in self.paras]
         self.bounds = self._sentence_bounds()
+        self.bound_set = set(self.bounds)
         self.cue_list = self._all_cues()
         self.cue_starts = [c[0] for c in self.cue_list]
         self.last_speaker: tuple[int, int] | None = None  # (position, entity)
@@ -469,11 +474,23 @@ class _Attributor:
                 if self.is_subject(m):
                     return ent.name
             return fallback
+        if pronoun == "they":
+            return self.plural_subject(pos)
         if pronoun == "it":
             for o in reversed(self.index.orgs_between(max(0, pos - 400), pos)):
                 if t[o.start] != _MASK:
                     return o.name
         return None
+
+    def plural_subject(self, pos: int) -> str | None:
+        """ "they wrote" after "Critics of the program, like …, see …": the plural subject."""
+        a = max(0, pos - 600)
+        best = None
+        for m in _PLURAL_SUBJECT.finditer(self.masked, a, pos):
+            head = m.group(1).lower()
+            if head in lex.ROLE_NOUNS and head.endswith("s") and m.start() in self.bound_set:
+                best = m.group().rstrip(" ,")
+        return best
 
     def context_words(self, idx: int) -> set[str]:
         """Lower-case words of an entity's role, aliases and the text around its mentions."""
