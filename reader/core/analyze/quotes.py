@@ -421,8 +421,10 @@ class _Attributor:
         t = self.masked
         if t[m.end : m.end + 2] in ("’s", "'s"):
             return False
-        if _followed_by_cue(t, m.end) or _AUX_AFTER.match(t, m.end, m.end + 12):
-            return True  # "X said", "X was more circumspect", "X has argued"
+        if _followed_by_cue(t, m.end):
+            return True
+        if _AUX_AFTER.match(t, m.end, m.end + 12) and self.opens_clause(m.start):
+            return True  # "In a statement, nominee X was more circumspect"
         app = _ROLE_APPOSITIVE_END.match(t, m.end, m.end + 130)
         if app and any(w in lex.ROLE_NOUNS for w in app.group(1).lower().split()[:5]):
             return True  # "…, Henry Crespo, president of the caucus." introduces a speaker
@@ -452,6 +454,17 @@ class _Attributor:
             and not words[-2][-1:].isalnum()
             and t[m.end : m.end + 2] not in ("’s", "'s")
         )
+
+    def opens_clause(self, pos: int) -> bool:
+        """Only titles, roles and one modifier stand between ``pos`` and a clause start."""
+        words = self.masked[max(0, pos - 80) : pos].split()
+        while words and (words[-1][:1].isupper() or words[-1].lower() in lex.ROLE_NOUNS):
+            if words[-1].endswith(","):
+                break
+            words.pop()
+        if words and words[-1].isalpha() and words[-1].islower():
+            words.pop()  # "presidential nominee X"
+        return not words or words[-1].endswith((",", ".", ":", ";", "\n"))
 
     def resolve_pronoun(self, pos: int, pronoun: str) -> str | None:
         t = self.masked
