@@ -313,10 +313,11 @@ class MainScreen(Screen[None]):
 
     def set_read(self, ids: list[int], read: bool) -> None:
         self.store.set_read(ids, read)
-        wanted = set(ids)
-        for row in self.article_list.rows:
-            if row.id in wanted and row.read != read:
-                self.article_list.update_row(dataclasses.replace(row, read=read))
+        rows = self.article_list.rows
+        for article_id in ids:
+            index = self.article_list.index_of(article_id)
+            if index is not None and rows[index].read != read:
+                self.article_list.update_row(dataclasses.replace(rows[index], read=read))
         self.refresh_counts_soon()
 
     def action_select_article(self) -> None:

@@ -62,7 +62,7 @@ class FeedFilter(PaneList):
 
     def _rebuild(self) -> None:
         keep = self.highlighted
-        width = max(12, self.scrollable_content_region.width or 30)
+        width = max(12, (self.scrollable_content_region.width or 32) - 3)  # option padding
         self.choices = [
             FeedChoice("all", title="All articles"),
             FeedChoice("unread", title="Unread"),
