@@ -69,8 +69,6 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     """The worker loop: read a job, run it, send the result, until the inbox closes."""
     import logging
 
-    import reader.core.pipeline  # noqa: F401  (warm up while the first fetches are in flight)
-
     logging.getLogger("readability").setLevel(logging.CRITICAL)
     while True:
         try:
@@ -246,8 +244,9 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers now: forked when this process has one thread, else spawned.
 
-        Forking skips each worker's interpreter start (about 0.1 s of CPU each); it is only
-        safe before any thread exists, so a pool started later spawns.
+        Forking skips each worker's interpreter start (about 0.1 s of CPU each) and costs
+        nothing while no job comes (a refresh where every feed answers 304); it is only safe
+        before any thread exists, so a pool started later spawns.
         """
         if self._idle is not None:
             return
