@@ -121,6 +121,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX quotes_by_article ON quotes (article_id, start);
     CREATE INDEX quotes_by_person ON quotes (person_id);
     """,
+    # 3: starred articles newest first (the "Starred" view and its count scanned every row)
+    """
+    CREATE INDEX articles_starred ON articles (published DESC, id DESC) WHERE starred = 1;
+    """,
 )
 
 
@@ -495,6 +499,52 @@ class Store:
         sql += " ORDER BY a.published DESC, a.id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
+        return [
+            ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
+            for r in self._query(sql, params)
+        ]
+
+    def articles_page(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread_only: bool = False,
+        starred_only: bool = False,
+        person: str | None = None,
+        before: tuple[float, int] | None = None,
+        limit: int = 1000,
+    ) -> list[ArticleRow]:
+        """One page of ``articles()``: up to ``limit`` rows older than ``before``.
+
+        ``before`` is the (published, id) of the last row of the previous page (keyset
+        paging: each page is an index range scan, however deep into the list it is).
+        """
+        where: list[str] = []
+        params: list[object] = []
+        if feed_id is not None:
+            where.append("a.feed_id = ?")
+            params.append(feed_id)
+        if unread_only:
+            where.append("a.read = 0")
+        if starred_only:
+            where.append("a.starred = 1")
+        if person is not None:
+            where.append(
+                "a.id IN (SELECT ap.article_id FROM article_people ap JOIN people p "
+                "ON p.id = ap.person_id WHERE p.name_key = ?)"
+            )
+            params.append(name_key(person))
+        if before is not None:
+            where.append("(a.published, a.id) < (?, ?)")
+            params += [before[0], before[1]]
+        sql = (
+            "SELECT a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url) AS ft, "
+            "a.title, a.link, a.author, a.published, a.read, a.starred "
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY a.published DESC, a.id DESC LIMIT {max(1, int(limit))}"
         return [
             ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
             for r in self._query(sql, params)
