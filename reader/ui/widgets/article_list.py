@@ -74,21 +74,45 @@ class ArticleList(ScrollView, can_focus=True):
         self.clock = clock
         self.empty_text = "No articles here."
         self._index: dict[int, int] = {}
+        self._pending_keep: int | None = None
 
     # -- data ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[ArticleRow], keep_id: int | None = None) -> None:
-        """Replace the rows, keeping the cursor on ``keep_id`` (or its old index) if possible."""
+        """Replace the rows, keeping the cursor on ``keep_id`` (or its old index) if possible.
+
+        When ``keep_id`` is not among ``rows`` it is remembered: if a later ``extend_rows``
+        brings it and the user has not moved the cursor since, the cursor goes to it.
+        """
         old = self.cursor
         self.rows = list(rows)
         self._index = {row.id: i for i, row in enumerate(self.rows)}
         self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._pending_keep = None
         if keep_id is not None and keep_id in self._index:
             target = self._index[keep_id]
         else:
             target = min(old, max(0, len(self.rows) - 1))
+            self._pending_keep = keep_id
         self._set_cursor(target, announce=True)
         self.refresh()
+
+    def extend_rows(self, rows: Sequence[ArticleRow]) -> None:
+        """Append rows (the next page of the list); the cursor and scroll position stay."""
+        if not rows:
+            return
+        start = len(self.rows)
+        self.rows.extend(rows)
+        index = self._index
+        for i, row in enumerate(rows, start):
+            index[row.id] = i
+        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        keep = self._pending_keep
+        if keep is not None and keep in index:
+            self._pending_keep = None
+            self._set_cursor(index[keep], announce=True)
+        elif start <= self.scroll_offset.y // ROW_HEIGHT + self.size.height // ROW_HEIGHT + 1:
+            self.refresh()  # the new rows may be on screen
 
     def update_row(self, row: ArticleRow) -> None:
         """Replace one row (read or starred changed) and repaint it."""
@@ -108,6 +132,7 @@ class ArticleList(ScrollView, can_focus=True):
         return self._index.get(article_id)
 
     def move_to(self, index: int) -> None:
+        self._pending_keep = None
         self._set_cursor(index, announce=True)
 
     # -- cursor -------------------------------------------------------------------------------
@@ -130,21 +155,27 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self.rows[index]))
 
     def action_cursor_down(self) -> None:
+        self._pending_keep = None
         self._set_cursor(self.cursor + 1, announce=True)
 
     def action_cursor_up(self) -> None:
+        self._pending_keep = None
         self._set_cursor(self.cursor - 1, announce=True)
 
     def action_first(self) -> None:
+        self._pending_keep = None
         self._set_cursor(0, announce=True)
 
     def action_last(self) -> None:
+        self._pending_keep = None
         self._set_cursor(len(self.rows) - 1, announce=True)
 
     def action_page_down_rows(self) -> None:
+        self._pending_keep = None
         self._set_cursor(self.cursor + max(1, self.size.height // ROW_HEIGHT - 1), announce=True)
 
     def action_page_up_rows(self) -> None:
+        self._pending_keep = None
         self._set_cursor(self.cursor - max(1, self.size.height // ROW_HEIGHT - 1), announce=True)
 
     def action_select(self) -> None:
@@ -154,6 +185,7 @@ class ArticleList(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         index = (event.y + self.scroll_offset.y) // ROW_HEIGHT
         if 0 <= index < len(self.rows):
+            self._pending_keep = None
             self._set_cursor(index, announce=True)
             self.post_message(self.Selected(self.rows[index]))
 
