@@ -9,6 +9,8 @@ pathological page cannot stall a refresh (HOSTILE.md §3).
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import os
 import pickle
 import signal
@@ -72,18 +74,22 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     logging.getLogger("readability").setLevel(logging.CRITICAL)
     while True:
         try:
-            func, args, kwargs = read_frame(inbox)
+            func, args, kwargs, limit = read_frame(inbox)
         except (EOFError, OSError, KeyboardInterrupt):
             return
         except Exception as exc:  # a job that cannot be unpickled here
             write_frame(outbox, ("error", f"the job could not be loaded: {exc}"))
             continue
+        # The parent kills a worker that overruns; the alarm ends one whose parent died.
+        signal.alarm(max(1, math.ceil(limit)) + 5)
         try:
             result: tuple[str, Any] = ("ok", func(*args, **kwargs))
         except ReaderError as exc:
             result = ("reader-error", (type(exc).__module__, type(exc).__name__, str(exc)))
         except Exception as exc:  # report, keep serving
             result = ("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+        finally:
+            signal.alarm(0)
         try:
             write_frame(outbox, result)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
@@ -127,17 +133,16 @@ def _fork_worker() -> _ForkedProcess:
     if pid == 0:  # the child: never returns
         code = 0
         try:
-            os.close(job_w)
-            os.close(res_r)
-            for fd in _PARENT_FDS:  # other workers' pipe ends, so their EOFs still arrive
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
+            # Keep only our two pipe ends: not the database, its lock, the event loop or
+            # other workers' pipes (whose EOF must still reach them).
+            low, high = sorted((job_r, res_w))
+            os.closerange(3, low)
+            os.closerange(low + 1, high)
+            os.closerange(high + 1, _max_fd())
             serve(os.fdopen(job_r, "rb"), os.fdopen(res_w, "wb"))
         except BaseException:
             code = 1
@@ -145,22 +150,30 @@ def _fork_worker() -> _ForkedProcess:
             os._exit(code)
     os.close(job_r)
     os.close(res_w)
-    _PARENT_FDS.update((job_w, res_r))
     return _ForkedProcess(pid, os.fdopen(job_w, "wb"), os.fdopen(res_r, "rb"))
 
 
-_PARENT_FDS: set[int] = set()
+def _max_fd() -> int:
+    try:
+        return min(os.sysconf("SC_OPEN_MAX"), 1 << 20)
+    except (OSError, ValueError):
+        return 4096
 
 
 def _close_stream(stream: IO[bytes] | None) -> None:
-    """Close one end of a worker's pipe, forgetting it as a forked worker's fd."""
+    """Close one end of a worker's pipe."""
     if stream is None or stream.closed:
         return
-    _PARENT_FDS.discard(stream.fileno())
     try:
         stream.close()
     except OSError:
         pass
+
+
+_SPAWN_CODE = (
+    "import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
+    "from reader.core.workers import worker_main; worker_main()"
+)
 
 
 class _Worker:
@@ -170,15 +183,15 @@ class _Worker:
             self.process = _fork_worker()
             self._nonblocking()
             return
-        env = dict(os.environ)
-        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        # Isolated mode (-I): the current directory and PYTHONPATH are not searched, so a
+        # file named like a module in the folder newsreader runs from is never imported.
+        # The worker gets this process's module path instead (minus the current directory).
+        path = [p for p in sys.path if p and p != "."]
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from reader.core.workers import worker_main; worker_main()"],
+            [sys.executable, "-I", "-c", _SPAWN_CODE, json.dumps(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=env,
             close_fds=True,
         )
 
@@ -235,10 +248,13 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes (default: one per core); use ``await pool.run(...)``."""
 
-    def __init__(self, size: int | None = None) -> None:
+    def __init__(self, size: int | None = None, *, fork: bool | None = None) -> None:
         self.size = max(1, size or (os.cpu_count() or 1))
+        self._fork = fork  # None: fork while single-threaded, else spawn
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
+        self._missing = 0  # killed workers not yet replaced (replaced when next needed)
+        self._calls: set[asyncio.Future[Any]] = set()
         self._closed = False
 
     def start(self) -> None:
@@ -251,42 +267,51 @@ class WorkerPool:
         if self._idle is not None:
             return
         self._idle = asyncio.Queue()
+        self._missing = self.size
+        self._fill()
+
+    def _fill(self) -> None:
+        assert self._idle is not None
         fork = hasattr(os, "fork") and threading.active_count() == 1
-        for _ in range(self.size):
+        if self._fork is not None:
+            fork = fork and self._fork
+        while self._missing > 0 and not self._closed:
             worker = _Worker(fork=fork)
+            self._missing -= 1
             self._all.append(worker)
             self._idle.put_nowait(worker)
-
-    async def _ensure(self) -> asyncio.Queue[_Worker]:
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            for _ in range(self.size):
-                worker = _Worker()
-                self._all.append(worker)
-                self._idle.put_nowait(worker)
-        return self._idle
 
     async def run(
         self, func: Callable[..., Any], *args: Any, timeout: float = 10.0, **kwargs: Any
     ) -> Any:
         """Run ``func(*args, **kwargs)`` in a worker; raise JobTimeout past ``timeout``."""
         if self._closed:
-            raise RuntimeError("the worker pool is closed")
-        idle = await self._ensure()
-        worker = await idle.get()
+            raise JobFailed("the worker pool is closed")
+        self.start()
+        assert self._idle is not None
+        if self._missing and self._idle.empty():
+            self._fill()
+        worker = await self._idle.get()
+        call = asyncio.ensure_future(worker.call((func, args, kwargs, timeout)))
+        self._calls.add(call)
         healthy = False
         try:
-            status, payload = await asyncio.wait_for(worker.call((func, args, kwargs)), timeout)
+            status, payload = await asyncio.wait_for(call, timeout)
             healthy = True
         except TimeoutError:
             raise JobTimeout(f"gave up after {timeout:g} s") from None
+        except asyncio.CancelledError:
+            if self._closed and call.cancelled():
+                raise JobFailed("the worker pool was closed") from None
+            raise
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             raise JobFailed(f"worker process died: {exc or type(exc).__name__}") from None
         finally:
+            self._calls.discard(call)
             if healthy and not self._closed:
-                idle.put_nowait(worker)
+                self._idle.put_nowait(worker)
             else:
-                self._replace(worker)
+                self._retire(worker)
         if status == "ok":
             return payload
         if status == "reader-error":
@@ -294,19 +319,18 @@ class WorkerPool:
             raise _rebuild_error(module, name, message)
         raise JobFailed(str(payload).splitlines()[0] if payload else "job failed")
 
-    def _replace(self, worker: _Worker) -> None:
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker whose job overran, failed or was cancelled; replace it when needed."""
         worker.kill()
         if worker in self._all:
             self._all.remove(worker)
-        if self._closed or self._idle is None:
-            return
-        fresh = _Worker()
-        self._all.append(fresh)
-        self._idle.put_nowait(fresh)
+            self._missing += 1
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker; jobs still running fail with JobFailed."""
         self._closed = True
+        for call in list(self._calls):
+            call.cancel()
         for worker in self._all:
             try:
                 _close_stream(worker.process.stdin)

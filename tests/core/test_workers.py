@@ -43,3 +43,56 @@ def test_pool_runs_kills_and_recovers() -> None:
             pool.close()
 
     asyncio.run(go())
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_close_fails_a_running_job(fork: bool) -> None:
+    async def go() -> None:
+        pool = WorkerPool(1, fork=fork)
+        job = asyncio.ensure_future(pool.run(time.sleep, 30, timeout=60))
+        await asyncio.sleep(0.3)
+        pool.close()
+        with pytest.raises(JobFailed, match="closed"):
+            await asyncio.wait_for(job, 3)
+
+    asyncio.run(go())
+
+
+def test_spawned_workers_never_import_from_the_current_directory(tmp_path, monkeypatch) -> None:
+    marker = tmp_path / "imported"
+    (tmp_path / "feedparser.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+
+    async def go() -> None:
+        pool = WorkerPool(1, fork=False)
+        try:
+            import reader.core.pipeline as pipeline
+
+            feed = b'<rss version="2.0"><channel><title>T</title></channel></rss>'
+            parsed = await pool.run(pipeline.parse_job, feed, {}, "http://x/", 10, 0.0)
+            assert parsed.title == "T"
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+    assert not marker.exists()
+
+
+def test_forked_workers_hold_no_other_descriptors(tmp_path) -> None:
+    db = open(tmp_path / "held.db", "wb")
+
+    async def go() -> list[str]:
+        pool = WorkerPool(1, fork=True)
+        try:
+            pool.start()
+            pid = await pool.run(os.getpid)
+            return [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        finally:
+            pool.close()
+
+    try:
+        targets = asyncio.run(go())
+    finally:
+        db.close()
+    assert not any("held.db" in t for t in targets)
+    assert sum(t.startswith("pipe:") for t in targets) == 2
