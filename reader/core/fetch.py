@@ -40,7 +40,7 @@ _ACCEPT_FEED = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
 )
-_ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +124,15 @@ def check_url(url: str) -> str:
 
 
 class _Decoder:
-    """Bounded decoder for one Content-Encoding layer (identity, gzip or deflate)."""
+    """Bounded decoder for one Content-Encoding layer (identity, gzip or deflate).
+
+    Output is produced at most ``_CHUNK_OUT`` bytes at a time and checked against the room
+    left, so a bomb is refused after a few MiB whatever it expands to. A gzip body of several
+    members (concatenated files) is decoded member after member.
+    """
 
     def __init__(self, encoding: str) -> None:
+        self._encoding = encoding
         self._zlib: zlib._Decompress | None
         if encoding in ("", "identity"):
             self._zlib = None
@@ -134,10 +140,9 @@ class _Decoder:
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
-            self._deflate_sniff = True
         else:
             raise FetchError(f"unsupported content encoding {sanitize_line(encoding, 40)!r}")
-        self._raw_deflate_tried = False
+        self._started = False
 
     def feed(self, data: bytes, room: int) -> tuple[bytes, bool]:
         """Decode ``data``; return (output, over) where over means more than ``room`` bytes."""
@@ -146,21 +151,24 @@ class _Decoder:
         out = bytearray()
         buf = data
         while buf:
+            if self._zlib.eof:
+                if self._encoding == "deflate":
+                    break  # trailing bytes after a deflate stream are ignored
+                self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)  # next gzip member
             try:
                 chunk = self._zlib.decompress(buf, _CHUNK_OUT)
             except zlib.error:
-                if not self._raw_deflate_tried and not out and getattr(self, "_deflate_sniff", 0):
+                if self._encoding == "deflate" and not self._started:
                     # Some servers send raw deflate without the zlib header.
-                    self._raw_deflate_tried = True
+                    self._encoding = "raw-deflate"
                     self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
                 raise FetchError("the response is not valid compressed data") from None
+            self._started = True
             out += chunk
             if len(out) > room:
                 return bytes(out), True
-            buf = self._zlib.unconsumed_tail
-            if self._zlib.eof:
-                break
+            buf = self._zlib.unused_data if self._zlib.eof else self._zlib.unconsumed_tail
             if not chunk and not buf:
                 break
         return bytes(out), False
@@ -242,15 +250,20 @@ class Fetcher:
         """GET ``url`` with the limits; raise FetchError (or FetchTimeout) with a user message."""
         url = check_url(url)
         max_bytes = max_bytes or self.limits.feed_max_bytes
-        deadline = deadline or self.limits.deadline
+        clock = _Deadline(deadline or self.limits.deadline)
         try:
-            async with asyncio.timeout(deadline):
-                return await self._get_following(url, max_bytes, etag, last_modified, accept)
+            return await self._get_following(url, max_bytes, etag, last_modified, accept, clock)
         except TimeoutError:
-            raise FetchTimeout(f"{host_of(url)} timed out after {deadline:g} s") from None
+            raise FetchTimeout(f"{host_of(url)} timed out after {clock.seconds:g} s") from None
 
     async def _get_following(
-        self, url: str, max_bytes: int, etag: str | None, last_modified: str | None, accept: str
+        self,
+        url: str,
+        max_bytes: int,
+        etag: str | None,
+        last_modified: str | None,
+        accept: str,
+        clock: _Deadline,
     ) -> FetchResult:
         current = url
         permanent = True
@@ -262,7 +275,7 @@ class Fetcher:
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
             status, resp_headers, body, location = await self._get_retrying(
-                current, headers, max_bytes
+                current, headers, max_bytes, clock
             )
             if status in _REDIRECTS and location is not None:
                 target = urljoin(current, location)
@@ -307,26 +320,36 @@ class Fetcher:
         raise FetchError(f"{host_of(url)}: too many redirects (more than {MAX_REDIRECTS})")
 
     async def _get_retrying(
-        self, url: str, headers: dict[str, str], max_bytes: int
+        self, url: str, headers: dict[str, str], max_bytes: int, clock: _Deadline
     ) -> tuple[int, dict[str, str], bytes, str | None]:
         attempt = 0
         while True:
-            status, resp_headers, body, location = await self._get_once(url, headers, max_bytes)
+            status, resp_headers, body, location = await self._get_once(
+                url, headers, max_bytes, clock
+            )
             if status in (429, 503) and attempt < self.limits.max_retries:
                 attempt += 1
-                await asyncio.sleep(
-                    _retry_after(resp_headers.get("retry-after"), self.limits.retry_after_max)
-                )
+                wait = _retry_after(resp_headers.get("retry-after"), self.limits.retry_after_max)
+                if wait >= clock.remaining():
+                    return status, resp_headers, body, location
+                await asyncio.sleep(wait)
                 continue
             return status, resp_headers, body, location
 
     async def _get_once(
-        self, url: str, headers: dict[str, str], max_bytes: int
+        self, url: str, headers: dict[str, str], max_bytes: int, clock: _Deadline
     ) -> tuple[int, dict[str, str], bytes, str | None]:
         host = host_of(url)
-        async with self._global, self._hosts[host]:
+        # The host's permit first, so requests queued for one busy host do not hold global
+        # permits that another host's requests could use; the deadline runs from the moment
+        # both permits are held, so waiting in the queue never counts against it.
+        async with self._hosts[host], self._global:
+            clock.start()
             try:
-                async with self.client.stream("GET", url, headers=headers) as response:
+                async with (
+                    asyncio.timeout_at(clock.end),
+                    self.client.stream("GET", url, headers=headers) as response,
+                ):
                     resp_headers = {k.lower(): v for k, v in response.headers.items()}
                     status = response.status_code
                     location = resp_headers.get("location")
@@ -334,7 +357,7 @@ class Fetcher:
                         return status, resp_headers, b"", location
                     body = await _read_capped(response, resp_headers, max_bytes, host)
                     return status, resp_headers, body, location
-            except FetchError:
+            except (FetchError, TimeoutError):  # TimeoutError: the deadline, handled in get()
                 raise
             except httpx.ConnectTimeout:
                 raise FetchTimeout(f"{host} did not accept a connection in time") from None
@@ -389,6 +412,23 @@ async def _read_capped(
     if over:
         raise too_large
     return bytes(out)
+
+
+class _Deadline:
+    """A total deadline for one request, started when it first holds its permits."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end: float | None = None
+
+    def start(self) -> None:
+        if self.end is None:
+            self.end = asyncio.get_running_loop().time() + self.seconds
+
+    def remaining(self) -> float:
+        if self.end is None:
+            return self.seconds
+        return self.end - asyncio.get_running_loop().time()
 
 
 def _size(n: int) -> str:

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from reader.core.fetch import Fetcher, FetchLimits, check_url, host_of, make_client
+from reader.core.fetch import (
+    ACCEPT_PAGE,
+    Fetcher,
+    FetchLimits,
+    check_url,
+    host_of,
+    make_client,
+)
 from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response
 from reader.core.sanitize import sanitize_line
 from reader.core.store import FeedState, PendingArticle, Store
@@ -315,7 +322,7 @@ class Session:
             result = await self.fetcher.get(
                 article.link,
                 max_bytes=self.settings.limits.page_max_bytes,
-                accept="text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+                accept=ACCEPT_PAGE,
             )
             page: PageResult = await self.pool.run(
                 page_job,
@@ -476,7 +483,7 @@ def _fetch_sync(url: str) -> tuple[bytes, str | None, str]:
         limits = FetchLimits()
         async with make_client(limits) as http:
             result = await Fetcher(http, limits).get(
-                url, max_bytes=limits.page_max_bytes, accept="text/html, */*;q=0.5"
+                url, max_bytes=limits.page_max_bytes, accept=ACCEPT_PAGE
             )
         return result.body, result.headers.get("content-type"), result.final_url
 

@@ -202,3 +202,36 @@ def test_http_error_message_names_host_and_status() -> None:
     f = fetcher(lambda r: httpx.Response(404))
     with pytest.raises(FetchError, match=r"^a\.example answered 404 Not Found$"):
         run(f.get("http://a.example/feed"))
+
+
+def test_multi_member_gzip_is_decoded_whole() -> None:
+    body = gzip.compress(b"<rss>first ") + gzip.compress(b"second</rss>")
+    f = fetcher(lambda r: resp(200, body, {"Content-Encoding": "gzip"}))
+    assert run(f.get("http://a.example/feed")).body == b"<rss>first second</rss>"
+
+
+def test_queueing_for_a_busy_host_neither_eats_the_deadline_nor_blocks_others() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.2)
+        return resp(200, b"ok")
+
+    async def go() -> tuple[list[object], float]:
+        f = fetcher(handler, max_in_flight=2, per_host=1)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        busy = [f.get(f"http://busy.example/{i}", deadline=0.5) for i in range(6)]
+        other_done: list[float] = []
+
+        async def other() -> None:
+            await asyncio.sleep(0.01)
+            await f.get("http://other.example/x", deadline=0.5)
+            other_done.append(loop.time() - start)
+
+        results = await asyncio.gather(*busy, other(), return_exceptions=True)
+        return results, other_done[0]
+
+    results, other_after = run(go())
+    # Six requests of 0.2 s queue for one host for 1.2 s, yet none times out at 0.5 s.
+    assert not [r for r in results if isinstance(r, Exception)]
+    # The other host is served at once, not after the busy host's queue.
+    assert other_after < 0.5
