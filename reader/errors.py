@@ -19,11 +19,22 @@ class ReaderError(Exception):
 
 
 class FetchError(ReaderError):
-    """A request failed: bad URL, DNS, refused, HTTP status, too large, bad encoding."""
+    """A request failed: bad URL, DNS, refused, HTTP status, too large, bad encoding.
+
+    ``transient`` is true when trying again later may work (timeouts, connection failures,
+    5xx and 429 answers), false when the answer itself is the problem.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class FetchTimeout(FetchError):
     """The total deadline for one request ran out."""
+
+    def __init__(self, message: str, *, transient: bool = True) -> None:
+        super().__init__(message, transient=transient)
 
 
 class FeedError(ReaderError):

@@ -304,7 +304,10 @@ class Fetcher:
                 )
             if status >= 400 or status < 200:
                 phrase = _reason(status)
-                raise FetchError(f"{host_of(current)} answered {status} {phrase}".rstrip())
+                raise FetchError(
+                    f"{host_of(current)} answered {status} {phrase}".rstrip(),
+                    transient=status >= 500 or status == 429,
+                )
             if status in _REDIRECTS:
                 raise FetchError(f"{host_of(current)} answered {status} without a Location")
             return FetchResult(
@@ -364,7 +367,7 @@ class Fetcher:
             except httpx.TimeoutException:
                 raise FetchTimeout(f"{host} stopped sending data (read timeout)") from None
             except httpx.ConnectError as exc:
-                raise FetchError(_connect_message(exc, url)) from None
+                raise FetchError(_connect_message(exc, url), transient=True) from None
             except httpx.InvalidURL as exc:
                 # httpx builds the next request for any redirect, even one we will not follow,
                 # and raises this (not an HTTPError) on a Location like "javascript:alert(1)".
@@ -373,13 +376,14 @@ class Fetcher:
                 ) from None
             except httpx.RemoteProtocolError as exc:
                 raise FetchError(
-                    f"{host} broke the HTTP protocol: {sanitize_line(str(exc), 200)}"
+                    f"{host} broke the HTTP protocol: {sanitize_line(str(exc), 200)}",
+                    transient=True,
                 ) from None
             except httpx.HTTPError as exc:
                 detail = sanitize_line(str(exc), 200) or type(exc).__name__
-                raise FetchError(f"request to {host} failed: {detail}") from None
+                raise FetchError(f"request to {host} failed: {detail}", transient=True) from None
             except OSError as exc:
-                raise FetchError(_connect_message(exc, url)) from None
+                raise FetchError(_connect_message(exc, url), transient=True) from None
 
 
 async def _read_capped(

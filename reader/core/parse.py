@@ -32,7 +32,9 @@ EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
 FUTURE_SLACK = 2 * 24 * 3600
 
 _ROOT = re.compile(rb"<[A-Za-z_]")
-_ENTITY = re.compile(rb"""<!ENTITY\s{1,64}([\w.:-]{1,256})\s{1,64}(?:"([^"]*)"|'([^']*)')""")
+# As permissive as feedparser's own entity pattern (\s+, any name length): anything it would
+# expand must be counted here. The prolog it runs over is bounded by the first element.
+_ENTITY = re.compile(rb"""<!ENTITY\s+([\w.:-]+)\s+(?:"([^"]*)"|'([^']*)')""")
 _ENTITY_REF = re.compile(rb"&([\w.:-]{1,256});")
 _ITEM_START = re.compile(rb"<(?:[\w-]{1,64}:)?(item|entry)[\s>/]")
 _ROOT_TAG = re.compile(rb"<((?:[\w-]{1,64}:)?(rss|feed|RDF))[\s>]")
@@ -127,13 +129,26 @@ def truncate_items(data: bytes, max_items: int) -> tuple[bytes, int]:
     return data[:cut] + closing, len(starts) - max_items
 
 
+_FEED_ROOT = re.compile(rb"<(?:[\w-]{1,64}:)?(?:rss|feed|RDF)[\s>/]")
+_HTML_ROOT = re.compile(rb"<html[\s>]", re.IGNORECASE)
+
+
 def is_html_response(content_type: str | None, body: bytes) -> bool:
-    """True when the response looks like a web page rather than a feed."""
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if ctype in _HTML_TYPES:
+    """True when the response is a web page rather than a feed.
+
+    The body decides before the Content-Type does: feeds are often served as text/html.
+    """
+    head = body[:4096]
+    feed = _FEED_ROOT.search(head)
+    html = _HTML_ROOT.search(head)
+    if feed and (not html or feed.start() < html.start()):
+        return False
+    if body.lstrip()[:1] == b"{":
+        return False
+    if html:
         return True
-    head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html"))
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    return ctype in _HTML_TYPES
 
 
 def discover_feeds(body: bytes, base_url: str) -> list[str]:
@@ -310,7 +325,7 @@ def parse_feed(
             ParsedEntry(
                 key=key,
                 key_source=source,
-                title=entry_title or (summary[:80] if summary else "(untitled)"),
+                title=entry_title or sanitize_line(summary[:80]) or "(untitled)",
                 link=link,
                 author=author,
                 published=published,
@@ -384,13 +399,16 @@ def parse_json_feed(
         else:
             content = str(item.get("content_text") or item.get("summary") or "")
         summary = _clean_paragraphs(content)
-        raw_date = str(item.get("date_published") or item.get("date_modified") or "") or None
+        raw_date = (
+            sanitize_line(str(item.get("date_published") or item.get("date_modified") or ""), 100)
+            or None
+        )
         parsed = feedparser.datetimes._parse_date(raw_date) if raw_date else None
         fake = {"published": raw_date, "published_parsed": parsed}
         published, raw_date = _timestamp(fake, fetched_at)
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         author = None
-        if authors and isinstance(authors[0], dict):
+        if isinstance(authors, list) and authors and isinstance(authors[0], dict):
             author = sanitize_line(str(authors[0].get("name") or ""), AUTHOR_MAX) or None
         key, source = _identity({"id": item.get("id")}, link, title, raw_date)
         if key in seen:
@@ -400,7 +418,7 @@ def parse_json_feed(
             ParsedEntry(
                 key,
                 source,
-                title or summary[:80] or "(untitled)",
+                title or sanitize_line(summary[:80]) or "(untitled)",
                 link,
                 author,
                 published,

@@ -27,8 +27,6 @@ class PageResult:
     source: str  # "page" or "feed"
     error: str | None
     author: str | None
-    title: str | None
-    published: str | None
     analysis: Analysis
 
 
@@ -64,12 +62,12 @@ def page_job(
     """Extract and analyse one article page (in a worker)."""
     page_text: str | None = None
     error: str | None = None
-    meta_author = meta_title = published = None
+    meta_author = None
     try:
         html = decode_html(body, content_type)
         extracted = extract_article(html, url, title=title, author=author)
         page_text = sanitize(extracted.text, BODY_MAX)
-        meta_author, meta_title, published = extracted.author, extracted.title, extracted.published
+        meta_author = extracted.author
     except ReaderError as exc:
         error = sanitize_line(str(exc), 300)
     except Exception as exc:  # a library bug must not lose the article
@@ -81,8 +79,6 @@ def page_job(
         source=source,
         error=note,
         author=sanitize_line(meta_author, 256) or None,
-        title=sanitize_line(meta_title) or None,
-        published=published,
         analysis=analysis,
     )
 

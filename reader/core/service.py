@@ -31,7 +31,7 @@ from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response
 from reader.core.sanitize import sanitize_line
 from reader.core.store import FeedState, PendingArticle, Store
 from reader.core.workers import JobFailed, JobTimeout, WorkerPool
-from reader.errors import AlreadyRunning, FeedError, ReaderError
+from reader.errors import AlreadyRunning, FeedError, FetchError, ReaderError
 from reader.models import ArticleDetail, FeedRow, ParsedFeed
 
 if TYPE_CHECKING:
@@ -87,8 +87,13 @@ class RefreshSummary:
             _plural(len(self.errors), "error"),
         ]
         if self.pages:
-            parts.insert(2, f"{self.pages} pages extracted")
+            fallback = f" ({self.page_errors} kept the feed's text)" if self.page_errors else ""
+            parts.insert(2, f"{self.pages} pages extracted{fallback}")
         return ", ".join(parts)
+
+
+def _already(feed: FeedRow, others: tuple[str, ...] = ()) -> AddResult:
+    return AddResult(feed.id, feed.url, feed.title, feed.articles, True, others)
 
 
 def _plural(n: int, word: str) -> str:
@@ -169,48 +174,43 @@ class Session:
     ) -> AddResult:
         """Add a feed (or the feed a page links to); raise ReaderError, storing nothing."""
         url = check_url(url)
+        user_title = sanitize_line(title or "") or None
         existing = self.store.find_feed(url)
         if existing:
-            return AddResult(existing.id, existing.url, existing.title, existing.articles, True)
+            return _already(existing)
         if not fetch:
-            feed_id = self.store.add_feed(url, sanitize_line(title or ""))
-            return AddResult(feed_id, url, title or url, 0)
-        result = await self.fetcher.get(url, max_bytes=self.settings.limits.feed_max_bytes)
+            feed_id = self.store.add_feed(url, user_title=user_title)
+            return AddResult(feed_id, url, user_title or url, 0)
+        max_bytes = self.settings.limits.feed_max_bytes
+        result = await self.fetcher.get(url, max_bytes=max_bytes)
         others: tuple[str, ...] = ()
-        content_type = result.headers.get("content-type")
-        if is_html_response(content_type, result.body):
+        if is_html_response(result.headers.get("content-type"), result.body):
             found = discover_feeds(result.body, result.final_url)
             if not found:
                 raise FeedError(f"{host_of(result.final_url)} has no feed: the page links to none")
-            first, others = found[0], tuple(found[1:])
-            existing = self.store.find_feed(first)
+            url, others = found[0], tuple(found[1:])
+            existing = self.store.find_feed(url)
             if existing:
-                return AddResult(
-                    existing.id, existing.url, existing.title, existing.articles, True, others
-                )
-            result = await self.fetcher.get(first, max_bytes=self.settings.limits.feed_max_bytes)
-        final = result.permanent_url or result.final_url
-        existing = self.store.find_feed(final) or self.store.find_feed(result.final_url)
-        if existing:
-            return AddResult(existing.id, existing.url, existing.title, existing.articles, True)
+                return _already(existing, others)
+            result = await self.fetcher.get(url, max_bytes=max_bytes)
+        # Only a permanent redirect changes the address we keep; a temporary one does not.
+        stored_url = result.permanent_url or url
+        for candidate in (stored_url, result.final_url):
+            existing = self.store.find_feed(candidate)
+            if existing:
+                return _already(existing, others)
         parsed = await self._parse(result.body, dict(result.headers), result.final_url)
-        feed_title = sanitize_line(title or "") or parsed.title or host_of(final)
-        feed_id = self.store.add_feed(final, parsed.title or feed_title, site_url=parsed.link)
-        try:
-            self.store.store_entries(
-                feed_id,
-                parsed.entries,
-                title=parsed.title,
-                site_url=parsed.link,
-                etag=result.etag,
-                last_modified=result.last_modified,
-            )
-            if title:
-                self.store.set_feed_title(feed_id, feed_title)
-        except BaseException:
-            self.store.remove_feed(feed_id)
-            raise
-        return AddResult(feed_id, final, feed_title, len(parsed.entries), False, others)
+        feed_id = self.store.add_feed_with_entries(
+            stored_url,
+            parsed.title,
+            parsed.entries,
+            user_title=user_title,
+            site_url=parsed.link,
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
+        shown = user_title or parsed.title or host_of(stored_url)
+        return AddResult(feed_id, stored_url, shown, len(parsed.entries), False, others)
 
     # -- refresh --------------------------------------------------------------------------
 
@@ -234,7 +234,7 @@ class Session:
             except ReaderError as exc:
                 message = sanitize_line(str(exc), 500)
                 summary.errors.append((state.title or state.url, message))
-                self.store.set_feed_error(state.id, message)
+                await asyncio.to_thread(self.store.set_feed_error, state.id, message)
 
         await self._each(states, one, "feeds", progress)
         summary.new_articles = len(summary.new_ids)
@@ -251,8 +251,12 @@ class Session:
             last_modified=state.last_modified,
         )
         if result.not_modified:
-            self.store.mark_unchanged(
-                state.id, result.etag, result.last_modified, result.permanent_url
+            await asyncio.to_thread(
+                self.store.mark_unchanged,
+                state.id,
+                result.etag,
+                result.last_modified,
+                result.permanent_url,
             )
             summary.unchanged += 1
             return ()
@@ -339,6 +343,10 @@ class Session:
             if isinstance(exc, JobTimeout):
                 reason = f"extraction took longer than {self.settings.extract_timeout:g} s"
             page = await self._fallback(article, reason)
+            # A page that could not be reached this time is tried again later.
+            final = not (isinstance(exc, FetchError) and exc.transient)
+        else:
+            final = True
         await asyncio.to_thread(
             self.store.save_extraction,
             article.id,
@@ -347,6 +355,7 @@ class Session:
             error=page.error,
             analysis=page.analysis,
             author=page.author,
+            final=final,
         )
         return page
 
@@ -361,7 +370,7 @@ class Session:
             from reader.models import Analysis
 
             analysis = Analysis()
-        return PageResult(article.summary, "feed", reason, None, None, None, analysis)
+        return PageResult(article.summary, "feed", reason, None, analysis)
 
     async def open_article(self, article_id: int) -> ArticleDetail | None:
         """The article, extracting its page first if that has not been done yet."""

@@ -167,12 +167,11 @@ def name_key(name: str) -> str:
 class Store:
     """A connection to one database file; thread-safe through one lock."""
 
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
         try:
-            if not readonly:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(
                 self.path,
                 timeout=BUSY_TIMEOUT,
@@ -185,7 +184,7 @@ class Store:
             self.db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
 
     # -- plumbing -------------------------------------------------------------------------
@@ -210,11 +209,15 @@ class Store:
                 raise StoreError(f"the database is busy: {exc}") from None
             try:
                 yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            else:
                 self.db.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the original error is the one to report
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"the database refused a write: {exc}") from exc
+                raise
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -242,19 +245,45 @@ class Store:
     # -- feeds ----------------------------------------------------------------------------
 
     def add_feed(
-        self, url: str, title: str = "", *, site_url: str | None = None, tags: Iterable[str] = ()
+        self,
+        url: str,
+        title: str = "",
+        *,
+        user_title: str | None = None,
+        site_url: str | None = None,
+        tags: Iterable[str] = (),
     ) -> int:
         """Insert a feed and return its id; raise StoreError if the URL is already there."""
-        try:
-            with self.write() as db:
-                cur = db.execute(
-                    "INSERT INTO feeds (url, title, site_url, tags, created) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (url, title, site_url, json.dumps(sorted(set(tags))), time.time()),
-                )
-                return int(cur.lastrowid or 0)
-        except sqlite3.IntegrityError:
-            raise StoreError(f"the feed {url} is already there") from None
+        with _unique_url(url), self.write() as db:
+            cur = db.execute(
+                "INSERT INTO feeds (url, title, user_title, site_url, tags, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (url, title, user_title, site_url, json.dumps(sorted(set(tags))), time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def add_feed_with_entries(
+        self,
+        url: str,
+        title: str,
+        entries: Sequence[ParsedEntry],
+        *,
+        user_title: str | None = None,
+        site_url: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> int:
+        """Insert a fetched feed and its entries in one transaction; return the feed's id."""
+        now = time.time()
+        with _unique_url(url), self.write() as db:
+            cur = db.execute(
+                "INSERT INTO feeds (url, title, user_title, site_url, etag, last_modified, "
+                "last_refreshed, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, title, user_title, site_url, etag, last_modified, now, now),
+            )
+            feed_id = int(cur.lastrowid or 0)
+            _insert_entries(db, feed_id, entries, now)
+            return feed_id
 
     def add_feeds(self, feeds: Sequence[tuple[str, str, str | None, Sequence[str]]]) -> int:
         """Insert many feeds in one transaction (all or nothing); skip URLs already there."""
@@ -311,13 +340,10 @@ class Store:
             db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM article_people)")
             return cur.rowcount > 0
 
-    def set_feed_error(self, feed_id: int, error: str | None, *, refreshed: bool = True) -> None:
+    def set_feed_error(self, feed_id: int, error: str | None) -> None:
+        """Record why the last refresh of a feed failed (its last good refresh time stays)."""
         with self.write() as db:
-            db.execute(
-                "UPDATE feeds SET last_error = ?, last_refreshed = COALESCE(?, last_refreshed) "
-                "WHERE id = ?",
-                (error, time.time() if refreshed else None, feed_id),
-            )
+            db.execute("UPDATE feeds SET last_error = ? WHERE id = ?", (error, feed_id))
 
     def mark_unchanged(
         self, feed_id: int, etag: str | None, last_modified: str | None, url: str | None = None
@@ -346,43 +372,22 @@ class Store:
     ) -> StoredEntries:
         """Upsert one fetch of a feed in one transaction; read and star flags are kept."""
         now = time.time()
-        new_ids: list[int] = []
         updated = 0
         with self.write() as db:
             existing = {
-                row[0]: (row[1], row[2], row[3], row[4], row[5])
+                row[0]: (row[1], row[2], row[3], row[4])
                 for row in db.execute(
-                    "SELECT key, id, title, link, summary, text_source FROM articles "
-                    "WHERE feed_id = ?",
+                    "SELECT key, id, title, link, summary FROM articles WHERE feed_id = ?",
                     (feed_id,),
                 )
             }
+            fresh: list[ParsedEntry] = []
             for e in entries:
                 old = existing.get(e.key)
                 if old is None:
-                    cur = db.execute(
-                        "INSERT INTO articles (feed_id, key, key_source, title, link, author, "
-                        "published, published_raw, summary, text, text_source, fetched) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'feed', ?) "
-                        "ON CONFLICT (feed_id, key) DO NOTHING",
-                        (
-                            feed_id,
-                            e.key,
-                            e.key_source,
-                            e.title,
-                            e.link,
-                            e.author,
-                            e.published,
-                            e.published_raw,
-                            e.summary,
-                            e.summary,
-                            now,
-                        ),
-                    )
-                    if cur.rowcount:
-                        new_ids.append(int(cur.lastrowid or 0))
+                    fresh.append(e)
                     continue
-                article_id, old_title, old_link, old_summary, _text_source = old
+                article_id, old_title, old_link, old_summary = old
                 if (old_title, old_link, old_summary) == (e.title, e.link, e.summary):
                     continue
                 updated += 1
@@ -392,6 +397,7 @@ class Store:
                     "WHERE id = ?",
                     (e.title, e.link, e.author, e.summary, e.summary, article_id),
                 )
+            new_ids = _insert_entries(db, feed_id, fresh, now)
             db.execute(
                 "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
                 "site_url = COALESCE(?, site_url), etag = ?, last_modified = ?, "
@@ -438,20 +444,26 @@ class Store:
         error: str | None,
         analysis: Analysis | None,
         author: str | None = None,
+        final: bool = True,
     ) -> None:
-        """Store an article's extracted text (or the fallback) and its quotes and people."""
+        """Store an article's extracted text (or the fallback) and its quotes and people.
+
+        ``final`` false (the page could not be reached this time) keeps the article pending,
+        so the next refresh or opening tries its page again.
+        """
+        done = time.time() if final else None
         with self.write() as db:
             if text is not None:
                 db.execute(
                     "UPDATE articles SET text = ?, text_source = ?, extracted_at = ?, "
                     "extract_error = ?, author = COALESCE(author, ?) WHERE id = ?",
-                    (text, source, time.time(), error, author, article_id),
+                    (text, source, done, error, author, article_id),
                 )
             else:
                 db.execute(
                     "UPDATE articles SET text_source = ?, extracted_at = ?, extract_error = ? "
                     "WHERE id = ?",
-                    (source, time.time(), error, article_id),
+                    (source, done, error, article_id),
                 )
             if analysis is not None:
                 _save_analysis(db, article_id, analysis)
@@ -682,6 +694,47 @@ class Store:
             "(SELECT COUNT(*) FROM articles WHERE starred = 1)"
         )[0]
         return {"feeds": row[0], "articles": row[1], "unread": row[2], "starred": row[3]}
+
+
+@contextmanager
+def _unique_url(url: str) -> Iterator[None]:
+    """Turn the UNIQUE(url) failure of a feed insert into a message for the user."""
+    try:
+        yield
+    except StoreError as exc:
+        if isinstance(exc.__cause__, sqlite3.IntegrityError):
+            raise StoreError(f"the feed {url} is already there") from None
+        raise
+
+
+def _insert_entries(
+    db: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry], now: float
+) -> list[int]:
+    """Insert entries not yet stored for a feed; return the new articles' ids."""
+    new_ids: list[int] = []
+    for e in entries:
+        cur = db.execute(
+            "INSERT INTO articles (feed_id, key, key_source, title, link, author, "
+            "published, published_raw, summary, text, text_source, fetched) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'feed', ?) "
+            "ON CONFLICT (feed_id, key) DO NOTHING",
+            (
+                feed_id,
+                e.key,
+                e.key_source,
+                e.title,
+                e.link,
+                e.author,
+                e.published,
+                e.published_raw,
+                e.summary,
+                e.summary,
+                now,
+            ),
+        )
+        if cur.rowcount:
+            new_ids.append(int(cur.lastrowid or 0))
+    return new_ids
 
 
 def _save_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis) -> None:

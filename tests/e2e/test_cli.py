@@ -458,3 +458,54 @@ def test_refresh_stores_quotes_and_people(cli, server) -> None:
     assert "Maria Lopez: " in plain.stdout and "Council story" in plain.stdout
     missing = cli("quotes", "Nobody Here")
     assert missing.returncode == 1 and "nobody called" in missing.stderr
+
+
+def test_add_keeps_url_across_temporary_redirect_and_reads_feed_served_as_html(cli, server) -> None:
+    server.add("/real.xml", rss(_items(server, 1)), content_type="text/html; charset=utf-8")
+    server.routes["/moving"] = Route(302, {"Location": server.url("/real.xml")}, b"")
+    result = cli("add", server.url("/moving"))
+    assert result.returncode == 0, result.stderr
+    assert "Added Loopback News (1 articles)" in result.stdout
+    assert _feed_list(cli)[0]["url"] == server.url("/moving")
+
+
+def test_no_fetch_title_survives_refresh(cli, server) -> None:
+    url = server.add("/feed.xml", rss(_items(server, 1)))
+    assert cli("add", url, "--no-fetch", "--title", "My own name").returncode == 0
+    assert cli("refresh", "--no-full-text").returncode == 0
+    assert _feed_list(cli)[0]["title"] == "My own name"
+
+
+def test_untitled_entry_gets_a_one_line_title(cli, server, db_path) -> None:
+    items = [
+        {
+            "guid": "u1",
+            "link": server.url("/u1"),
+            "description": "<p>First paragraph here.</p><p>Second one.</p>",
+        }
+    ]
+    assert cli("add", server.add("/feed.xml", rss(items))).returncode == 0
+    (title,) = _db_rows(db_path, "SELECT title FROM articles")[0]
+    assert "\n" not in title and title.startswith("First paragraph here.")
+
+
+def test_unreachable_page_is_retried_on_the_next_refresh(cli, server, db_path) -> None:
+    items = [
+        {
+            "title": "Later",
+            "guid": "later",
+            "link": server.url("/later"),
+            "description": "Feed text.",
+        }
+    ]
+    server.add("/later", b"busy", status=503, content_type="text/plain")
+    cli("add", server.add("/feed.xml", rss(items)), "--no-fetch")
+    result = cli("refresh")
+    assert result.returncode == 0
+    assert "1 pages extracted (1 kept the feed's text)" in result.stdout
+    rows = _db_rows(db_path, "SELECT text_source, extracted_at IS NULL FROM articles")
+    assert rows == [("feed", 1)]  # shown with the feed's text, still pending
+    server.add("/later", article_page("Later", LONG_PARAGRAPHS), content_type="text/html")
+    assert cli("refresh").returncode == 0
+    rows = _db_rows(db_path, "SELECT text_source, extracted_at IS NULL FROM articles")
+    assert rows == [("page", 0)]
