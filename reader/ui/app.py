@@ -9,6 +9,7 @@ unextracted article) goes to the ``Backend`` thread, awaited from thin workers.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import sys
 import time
@@ -150,6 +151,9 @@ class MainScreen(Screen[None]):
         self._counts_timer: object | None = None
         self.rows_loading = False
         self._rows_generation = 0
+        # flag writes (read, starred) run here, in order, off the UI thread
+        self._writer = concurrent.futures.ThreadPoolExecutor(1, "newsreader-flags")
+        self._last_write: concurrent.futures.Future[object] | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -225,6 +229,7 @@ class MainScreen(Screen[None]):
         With ``replace_when_complete`` (the same view re-read after a refresh), the rows on
         screen stay until the new list is complete, so the cursor and scroll never jump.
         """
+        self.wait_writes()
         self._rows_generation += 1
         generation = self._rows_generation
         self.workers.cancel_group(self, "rows")
@@ -332,6 +337,7 @@ class MainScreen(Screen[None]):
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        self.wait_writes()
         self.counts = self.store.counts()
         self.feeds = self.store.feeds()
         self.feed_filter.set_feeds(self.feeds, self.counts)
@@ -366,19 +372,18 @@ class MainScreen(Screen[None]):
         detail = self.store.article(article_id)
         if detail is None:
             return
-        self.show(detail)
+        extracting = detail.text_source == "" and self.backend is not None
+        self.show(detail, loading=extracting)
         if not detail.read:
             self.set_read([detail.id], True)
-        if detail.text_source == "" and self.backend is not None:
-            self.reading.loading_text = True
-            self.show(detail)
+        if extracting:
             self.extract(article_id, quote)
         elif quote is not None:
             self.call_after_refresh(self.reading.highlight_quote, quote)
 
-    def show(self, detail: ArticleDetail) -> None:
+    def show(self, detail: ArticleDetail, *, loading: bool = False) -> None:
         self.opened = detail
-        self.reading.article = detail
+        self.reading.show(detail, loading=loading)
         self.summary.show_article(detail)
         n_q, n_p = len(detail.quotes), len(detail.people)
         self.reading.border_subtitle = Content(f"{n_q} quotes · {n_p} people (i)")
@@ -406,8 +411,20 @@ class MainScreen(Screen[None]):
 
     # -- flags --------------------------------------------------------------------------------
 
+    def write(self, job: Callable[..., object], *args: object) -> None:
+        """Run a flag write on the writer thread (in order); the screen does not wait for it."""
+        self._last_write = self._writer.submit(job, *args)
+
+    def wait_writes(self) -> None:
+        """Block until the flag writes queued so far are in the database (tests, quitting)."""
+        if self._last_write is not None:
+            self._last_write.result()
+
+    def close_writer(self) -> None:
+        self._writer.shutdown(wait=True)
+
     def set_read(self, ids: list[int], read: bool) -> None:
-        self.store.set_read(ids, read)
+        self.write(self.store.set_read, ids, read)
         rows = self.article_list.rows
         for article_id in ids:
             index = self.article_list.index_of(article_id)
@@ -429,7 +446,7 @@ class MainScreen(Screen[None]):
         row = self.article_list.current
         if row is None:
             return
-        self.store.set_starred(row.id, not row.starred)
+        self.write(self.store.set_starred, row.id, not row.starred)
         self.article_list.update_row(dataclasses.replace(row, starred=not row.starred))
         if self.opened is not None and self.opened.id == row.id:
             self.opened = dataclasses.replace(self.opened, starred=not row.starred)
@@ -481,8 +498,14 @@ class MainScreen(Screen[None]):
         if url is None:
             self.app.notify("This article has no http(s) link to open.", severity="warning")
             return
-        self.app.open_url(url)
-        self.app.notify(Content(f"Opening {line(url, 200)}"), markup=False)
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.open_url(url)
+                self.app.notify(Content(f"Opening {line(url, 200)}"), markup=False)
+
+        question = Content.assemble("Open this link in your browser?\n\n", (line(url, 300), "bold"))
+        self.app.push_screen(ConfirmDialog(question, yes="Open"), done)
 
     def action_toggle_summary(self) -> None:
         """Wide: hide or show the summary pane. Narrow: swap it with the reading pane."""
@@ -764,6 +787,7 @@ class NewsReaderApp(App[int]):
         return rows
 
     def on_unmount(self) -> None:
+        self.main_screen.close_writer()
         if self.backend is not None:
             self.backend.close()
 

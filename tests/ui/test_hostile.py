@@ -132,7 +132,10 @@ async def test_hostile_text_in_every_widget(tmp_path, app_for, monkeypatch) -> N
         assert_clean(app.export_screenshot())
         await pilot.press("o")
         await pilot.pause()
-        assert all(url.startswith("https://hostile.example/") for url in opened)
+        assert_clean(app.export_screenshot())  # the confirmation shows the cleaned URL
+        await pilot.press("y")
+        await pilot.pause()
+        assert opened and all(url.startswith("https://hostile.example/") for url in opened)
         assert all("\x1b" not in url for url in opened)
         assert app.return_code is None
         assert len(store.feeds()) == 1  # no simulated 'd' + 'y' removed it

@@ -48,6 +48,7 @@ async def test_j_k_arrows_move_and_enter_opens(sample_store, app_for) -> None:
         opened = main(app).reading.article
         assert opened is not None and opened.title == "Council approves riverside cycle network"
         assert lst.current is not None and lst.current.read
+        main(app).wait_writes()  # the flag write runs off the UI thread
         assert sample_store.article(opened.id).read
 
 
@@ -59,7 +60,7 @@ async def test_tab_cycles_panes(sample_store, app_for) -> None:
         for _ in range(5):
             await pilot.press("tab")
             seen.append(app.focused.id if app.focused else None)
-        assert "reading" in seen and "quotes" in seen
+        assert "reading" in seen and "summary-list" in seen
         await pilot.press("shift+tab")
         assert app.focused is not None and app.focused.id == seen[-2]
 
@@ -98,14 +99,17 @@ async def test_m_s_A_flags(sample_store, app_for) -> None:
     async with app.run_test(size=SIZE) as pilot:
         lst = main(app).article_list
         await pilot.press("m")
+        main(app).wait_writes()  # flag writes run off the UI thread, in order
         assert lst.rows[0].read and sample_store.article(lst.rows[0].id).read
         await pilot.press("m")
         assert not lst.rows[0].read
         await pilot.press("s")
+        main(app).wait_writes()
         assert lst.rows[0].starred and sample_store.article(lst.rows[0].id).starred
         assert "★" in "".join(s.text for s in lst.render_line(0))
         await pilot.press("A")
         assert all(row.read for row in lst.rows)
+        main(app).wait_writes()
         assert sample_store.counts()["unread"] == 0
 
 
@@ -114,7 +118,16 @@ async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> Non
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")  # asks first (HOSTILE.md §4); n keeps the browser shut
+        await pilot.pause()
+        assert opened == [] and "https://news.example/fresh" in app.export_screenshot()
+        await pilot.press("n")
+        await pilot.pause()
+        assert opened == []
         await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
         assert opened == ["https://news.example/fresh"]
 
 

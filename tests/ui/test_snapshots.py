@@ -34,7 +34,7 @@ def test_opened_article_with_quotes_and_people(snap_compare, sample_store, app_f
         await pilot.press("j", "enter")
         await pilot.pause()
         summary = pilot.app.main_screen.query_one(SummaryPane)
-        summary.query_one("#quotes").focus()
+        summary.focus_first()
         await pilot.press("enter")  # the first quote: scrolls and highlights
         await pilot.pause()
 

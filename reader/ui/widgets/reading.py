@@ -1,20 +1,29 @@
-"""The reading pane: the article's metadata, a note when the text is not the page's, the text."""
+"""The reading pane: the article's metadata, a note when the text is not the page's, the text.
+
+A line-API widget: the article is kept as blocks (the metadata, the note, then one block per
+line of the text), each rendered to strips once per width. Opening an article repaints this
+one widget (no layout pass over the screen); highlighting a quote re-renders only the lines of
+text it touches.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size, Spacing
 from textual.reactive import reactive
-from textual.widgets import LoadingIndicator, Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Padding, Visual
 
 from reader.models import ArticleDetail, Quote
 from reader.ui.text import body, full_date, line
 
 WELCOME_READING = "Select an article and press enter to read it here."
+HIGHLIGHT = "reverse bold"
 
 
 def quote_span(text: str, quote: Quote) -> tuple[int, int] | None:
@@ -29,7 +38,17 @@ def quote_span(text: str, quote: Quote) -> tuple[int, int] | None:
     return (found, found + len(quote.text)) if found >= 0 else None
 
 
-class ReadingPane(VerticalScroll, can_focus=True):
+@dataclass(slots=True)
+class _Block:
+    """A piece of the pane rendered on its own: metadata, note, blank line or a text line."""
+
+    content: Content
+    start: int = -1  # offset of a text line in the article text; -1 for the rest
+    component: str = ""  # component class for its style (the note)
+    strips: list[Strip] = field(default_factory=list)
+
+
+class ReadingPane(ScrollView, can_focus=True):
     """Shows ``article``; ``highlight_quote`` scrolls to one of its quotes and marks it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,45 +58,76 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("end,G", "scroll_end", "Bottom", show=False, id="cursor-last"),
     ]
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"reading--note"}
+
     article: reactive[ArticleDetail | None] = reactive(None, always_update=True, init=False)
     loading_text: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.highlighted: Quote | None = None
+        self.note_text = ""
         self._text = ""
+        self._blocks: list[_Block] = [_Block(Content(WELCOME_READING))]
+        self._lines: list[tuple[int, int]] = []  # (block, line in block) per pane line
+        self._width = 0
+        self._stale = False
 
-    def compose(self) -> ComposeResult:
-        yield Static(Content(WELCOME_READING), id="reading-meta")
-        yield Static(Content(""), id="reading-note")
-        yield LoadingIndicator(id="reading-loading")
-        yield Static(Content(""), id="reading-body")
+    # -- what is shown ------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self.query_one("#reading-note").display = False
-        self.query_one("#reading-loading").display = False
+    @property
+    def body_content(self) -> Content:
+        """The article text with the highlight, as one Content (for tests and copying)."""
+        return self._styled(self._text or "(This article has no text.)", 0)
+
+    def show(self, article: ArticleDetail | None, *, loading: bool = False) -> None:
+        """Show ``article`` (with the fetching note when ``loading``), rendering it once."""
+        self.set_reactive(ReadingPane.loading_text, loading)
+        self.article = article
 
     def watch_article(self, article: ArticleDetail | None) -> None:
         self.highlighted = None
-        meta = self.query_one("#reading-meta", Static)
-        note = self.query_one("#reading-note", Static)
-        text_widget = self.query_one("#reading-body", Static)
-        if article is None:
-            meta.update(Content(WELCOME_READING))
-            note.display = False
-            text_widget.update(Content(""))
-            self._text = ""
-            return
-        meta.update(self._meta(article))
-        note_text = self._note(article)
-        note.update(Content(note_text))
-        note.display = bool(note_text)
-        self._text = body(article.text)
-        text_widget.update(self._body())
-        self.scroll_home(animate=False)
+        self._text = body(article.text) if article is not None else ""
+        self._build()
+        self.scroll_to(0, 0, animate=False, immediate=True)
 
     def watch_loading_text(self, loading: bool) -> None:
-        self.query_one("#reading-loading").display = loading
+        self._build()
+
+    def _build(self) -> None:
+        """Split the article into blocks; render them at the current width."""
+        article = self.article
+        blank = Content("")
+        if article is None:
+            self.note_text = ""
+            self._blocks = [_Block(Content(WELCOME_READING))]
+        else:
+            self.note_text = self._note(article)
+            blocks = [_Block(self._meta(article)), _Block(blank)]
+            if self.note_text:
+                blocks += [_Block(Content(self.note_text), component="reading--note")]
+                blocks.append(_Block(blank))
+            if self._text:
+                offset = 0
+                for text_line in self._text.split("\n"):
+                    blocks.append(_Block(self._styled(text_line, offset), start=offset))
+                    offset += len(text_line) + 1
+            else:
+                blocks.append(_Block(Content("(This article has no text.)")))
+            self._blocks = blocks
+        self._width = 0
+        self._render_blocks()
+
+    def _styled(self, text: str, offset: int) -> Content:
+        """``text`` (found at ``offset`` in the article text) with the highlight if it has it."""
+        result = Content(text)
+        if self.highlighted is not None:
+            span = quote_span(self._text, self.highlighted)
+            if span is not None:
+                start, end = max(span[0], offset), min(span[1], offset + len(text))
+                if start < end:
+                    result = result.stylize(HIGHLIGHT, start - offset, end - offset)
+        return result
 
     @staticmethod
     def _meta(article: ArticleDetail) -> Content:
@@ -90,11 +140,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         parts.append(Content(" · ".join(b for b in byline if b)).stylize("$text-secondary"))
         if article.link:
             parts += [Content("\n"), Content(line(article.link, 500)).stylize("$text-muted")]
-        flags = []
         if article.starred:
-            flags.append("★ starred")
-        if flags:
-            parts += [Content("\n"), Content(", ".join(flags)).stylize("$text-warning")]
+            parts += [Content("\n"), Content("★ starred").stylize("$text-warning")]
         return Content("").join(parts)
 
     def _note(self, article: ArticleDetail) -> str:
@@ -109,28 +156,98 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return f"Showing the feed's own text: the page could not be used ({why})."
         return ""
 
-    def _body(self) -> Content:
-        text = self._text or "(This article has no text.)"
-        result = Content(text)
-        if self.highlighted is not None:
-            span = quote_span(self._text, self.highlighted)
-            if span:
-                result = result.stylize("reverse bold", *span)
-        return result
+    # -- rendering ----------------------------------------------------------------------------
+
+    def _render_block(self, block: _Block, width: int) -> None:
+        visual: Visual = block.content
+        if block.component:
+            style = self.get_visual_style(block.component)
+            visual = Padding(visual, Spacing(0, 1, 0, 1))
+        else:
+            style = self.visual_style
+        strips = Visual.to_strips(self, visual, width, None, style)
+        block.strips = [s.extend_cell_length(width, style.rich_style) for s in strips] or [
+            Strip.blank(width, style.rich_style)
+        ]
+
+    def _render_blocks(self) -> None:
+        """Render every block at the pane's width (when it has one) and size the scroll area."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        self._width = width
+        lines: list[tuple[int, int]] = []
+        for index, block in enumerate(self._blocks):
+            self._render_block(block, width)
+            lines.extend((index, n) for n in range(len(block.strips)))
+        self._lines = lines
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._render_blocks()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if not self._stale and self.is_mounted:
+            self._stale = True  # the theme changed: render the blocks with the new styles
+            self.call_later(self._rerender)
+
+    def _rerender(self) -> None:
+        self._stale = False
+        self._render_blocks()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line_no = y + self.scroll_offset.y
+        if self._width != width and not self._stale and self.is_mounted:
+            self._stale = True  # the width changed without a resize (should not happen)
+            self.call_later(self._rerender)
+        if not 0 <= line_no < len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        block, n = self._lines[line_no]
+        strip = self._blocks[block].strips[n]
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, None)
+
+    # -- quotes and paging --------------------------------------------------------------------
 
     def highlight_quote(self, quote: Quote) -> bool:
         """Mark ``quote`` and scroll so it is near the top; False when it is not in the text."""
         span = quote_span(self._text, quote)
         if span is None:
             return False
+        previous = quote_span(self._text, self.highlighted) if self.highlighted else None
         self.highlighted = quote
-        text_widget = self.query_one("#reading-body", Static)
-        text_widget.update(self._body())
-        width = max(1, text_widget.content_region.width or self.scrollable_content_region.width)
-        before = len(Content(self._text[: span[0]] + "x").wrap(width)) - 1
-        target = text_widget.virtual_region.y + before
-        self.call_after_refresh(self.scroll_to, y=max(0, target - 2), animate=False)
+        touched = [span] + ([previous] if previous else [])
+        target_line: int | None = None
+        changed = False
+        for index, block in enumerate(self._blocks):
+            if block.start < 0:
+                continue
+            end = block.start + len(block.content.plain)
+            if any(s < end + 1 and e > block.start for s, e in touched):
+                old_height = len(block.strips)
+                block.content = self._styled(block.content.plain, block.start)
+                if self._width:
+                    self._render_block(block, self._width)
+                    changed = changed or len(block.strips) != old_height
+            if target_line is None and block.start <= span[0] <= end:
+                target_line = index
+        if changed:
+            self._render_blocks()
+        else:
+            self.refresh()
+        if target_line is not None:
+            self.call_after_refresh(self._scroll_to_span, target_line, span[0])
         return True
+
+    def _scroll_to_span(self, block_index: int, offset: int) -> None:
+        block = self._blocks[block_index]
+        first = next((i for i, (b, _n) in enumerate(self._lines) if b == block_index), 0)
+        width = max(1, self._width)
+        before = len(Content(block.content.plain[: offset - block.start] + "x").wrap(width)) - 1
+        self.scroll_to(y=max(0, first + before - 2), animate=False)
 
     def page_down(self) -> None:
         self.scroll_page_down(animate=False)

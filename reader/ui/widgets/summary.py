@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from reader.models import ArticleDetail, Person, Quote
@@ -40,18 +39,21 @@ def person_prompt(person: Person) -> Content:
     return Content("").join(parts)
 
 
-def _spaced(options: list[Option]) -> list[Option | None]:
-    """Options with a divider between each (dividers are not counted as options)."""
-    spaced: list[Option | None] = []
-    for option in options:
-        if spaced:
-            spaced.append(None)
-        spaced.append(option)
-    return spaced
+def _header(text: str) -> Option:
+    return Option(Content(text).stylize("bold $text-primary"), disabled=True)
+
+
+def _note(text: str) -> Option:
+    return Option(Content(text).stylize("$text-muted"), disabled=True)
 
 
 class SummaryPane(Vertical):
-    """Quotes and people of the open article; a person's quotes across articles when filtered."""
+    """Quotes and people of the open article; a person's quotes across articles when filtered.
+
+    One option list holds every section (a chosen person's quotes, the article's quotes, its
+    people) under disabled headers, so showing an article replaces the options of one widget
+    of fixed size: a repaint of the pane, never a layout pass over the screen.
+    """
 
     class QuoteChosen(Message):
         """A quote was selected; ``article_id`` is set when it belongs to another article."""
@@ -72,82 +74,105 @@ class SummaryPane(Vertical):
         self.people: tuple[Person, ...] = ()
         self.person_quotes: list[PersonQuote] = []
         self.person: str | None = None
+        self._items: list[tuple[str, int]] = []  # (section, index in it) per option
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(""), id="person-title", classes="summary-title")
-        yield PaneList(id="person-quotes")
-        yield Static(Content("Quotes"), id="quotes-title", classes="summary-title")
-        yield PaneList(id="quotes")
-        yield Static(Content("People"), id="people-title", classes="summary-title")
-        yield PaneList(id="people")
+        yield PaneList(id="summary-list")
 
     def on_mount(self) -> None:
-        self._show_person()
-        self.show_article(None)
+        self._rebuild()
+
+    @property
+    def listing(self) -> PaneList:
+        return self.query_one("#summary-list", PaneList)
 
     def show_article(self, article: ArticleDetail | None) -> None:
         self.quotes = article.quotes if article else ()
         self.people = article.people if article else ()
-        quotes = self.query_one("#quotes", PaneList)
-        people = self.query_one("#people", PaneList)
-        n_q, n_p = len(self.quotes), len(self.people)
-        self.query_one("#quotes-title", Static).update(Content(f"Quotes ({n_q})"))
-        self.query_one("#people-title", Static).update(Content(f"People ({n_p})"))
-        quotes.set_options(
-            _spaced([Option(quote_prompt(q)) for q in self.quotes])
-            or [Option(Content("No quotes in this article.").stylize("$text-muted"), disabled=True)]
-        )
-        people.set_options(
-            _spaced([Option(person_prompt(p)) for p in self.people])
-            or [Option(Content("Nobody named.").stylize("$text-muted"), disabled=True)]
-        )
-
-    def focus_first(self) -> None:
-        for list_id in ("#person-quotes", "#quotes", "#people"):
-            widget = self.query_one(list_id, PaneList)
-            if widget.display and widget.option_count:
-                widget.focus()
-                return
+        self._rebuild()
 
     def show_person(self, name: str | None, quotes: Sequence[PersonQuote] = ()) -> None:
         self.person = name
         self.person_quotes = list(quotes)
-        self._show_person()
+        self._rebuild()
 
-    def _show_person(self) -> None:
-        title = self.query_one("#person-title", Static)
-        listing = self.query_one("#person-quotes", PaneList)
-        visible = self.person is not None
-        title.display = visible
-        listing.display = visible
-        if not visible:
-            listing.clear_options()
-            return
-        n = len(self.person_quotes)
-        title.update(
-            Content(f"{line(self.person, 120)}: {n} quote{'s' if n != 1 else ''} in all articles")
-        )
-        listing.set_options(
-            _spaced(
+    def option_index(self, section: str, index: int) -> int | None:
+        """The option showing item ``index`` of ``section`` (person-quote, quote, person)."""
+        try:
+            return self._items.index((section, index))
+        except ValueError:
+            return None
+
+    def _rebuild(self) -> None:
+        options: list[Option | None] = []
+        items: list[tuple[str, int]] = []
+
+        def section(header: Option, entries: list[tuple[str, int, Option]], empty: str) -> None:
+            if options:
+                options.append(None)
+            options.append(header)
+            items.append(("header", len(items)))
+            if not entries:
+                options.append(_note(empty))
+                items.append(("note", len(items)))
+            for n, (kind, index, option) in enumerate(entries):
+                if n:
+                    options.append(None)
+                options.append(option)
+                items.append((kind, index))
+
+        if self.person is not None:
+            n = len(self.person_quotes)
+            section(
+                _header(
+                    f"{line(self.person, 120)}: {n} quote{'s' if n != 1 else ''} in all articles"
+                ),
                 [
-                    Option(
-                        Content(f"“{line(q.text, 400)}”\n").append(
-                            Content(line(title_, 200)).stylize("$text-muted")
-                        )
+                    (
+                        "person-quote",
+                        i,
+                        Option(
+                            Content(f"“{line(q.text, 400)}”\n").append(
+                                Content(line(title_, 200)).stylize("$text-muted")
+                            )
+                        ),
                     )
-                    for q, _aid, title_, _pub in self.person_quotes
-                ]
+                    for i, (q, _aid, title_, _pub) in enumerate(self.person_quotes)
+                ],
+                "No direct quotes.",
             )
-            or [Option(Content("No direct quotes.").stylize("$text-muted"), disabled=True)]
+        section(
+            _header(f"Quotes ({len(self.quotes)})"),
+            [("quote", i, Option(quote_prompt(q))) for i, q in enumerate(self.quotes)],
+            "No quotes in this article.",
         )
+        section(
+            _header(f"People ({len(self.people)})"),
+            [("person", i, Option(person_prompt(p))) for i, p in enumerate(self.people)],
+            "Nobody named.",
+        )
+        self._items = items
+        self.listing.set_options(options)
+
+    def focus_first(self) -> None:
+        listing = self.listing
+        listing.focus()
+        first = next(
+            (i for i, (kind, _n) in enumerate(self._items) if kind not in ("header", "note")),
+            None,
+        )
+        if first is not None:
+            listing.highlighted = first
 
     def on_option_list_option_selected(self, event: PaneList.OptionSelected) -> None:
         event.stop()
-        index = event.option_index
-        if event.option_list.id == "quotes" and index < len(self.quotes):
+        if not 0 <= event.option_index < len(self._items):
+            return
+        kind, index = self._items[event.option_index]
+        if kind == "quote" and index < len(self.quotes):
             self.post_message(self.QuoteChosen(self.quotes[index], None))
-        elif event.option_list.id == "people" and index < len(self.people):
+        elif kind == "person" and index < len(self.people):
             self.post_message(self.PersonChosen(self.people[index].name))
-        elif event.option_list.id == "person-quotes" and index < len(self.person_quotes):
+        elif kind == "person-quote" and index < len(self.person_quotes):
             quote, article_id, _title, _pub = self.person_quotes[index]
             self.post_message(self.QuoteChosen(quote, article_id))
