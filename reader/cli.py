@@ -67,9 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the reader on a temporary database filled from the bundled demo feed",
     )
+    # The same two options after the command too (``newsreader list --db x.db``); SUPPRESS
+    # keeps a value given before the command when none is given after it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("add", help="add a feed (or the feed a web page links to)")
+    p = sub.add_parser(
+        parents=[common], name="add", help="add a feed (or the feed a web page links to)"
+    )
     p.add_argument("url", help="feed URL, or a web page that links to its feed")
     p.add_argument("--title", help="your own title for the feed")
     p.add_argument("--no-fetch", action="store_true", help="store the URL without contacting it")
@@ -77,13 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, metavar="SECONDS", help="total deadline per request (default 30)"
     )
 
-    p = sub.add_parser("list", help="list feeds with counts, last refresh and last error")
+    p = sub.add_parser(
+        parents=[common], name="list", help="list feeds with counts, last refresh and last error"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON array")
 
-    p = sub.add_parser("remove", help="remove a feed and its articles")
+    p = sub.add_parser(parents=[common], name="remove", help="remove a feed and its articles")
     p.add_argument("feed", metavar="URL|ID", help="the feed's URL or id (see 'list')")
 
-    p = sub.add_parser("refresh", help="fetch feeds and extract new articles")
+    p = sub.add_parser(
+        parents=[common], name="refresh", help="fetch feeds and extract new articles"
+    )
     p.add_argument("feeds", nargs="*", metavar="URL|ID", help="only these feeds (default: all)")
     p.add_argument(
         "--no-full-text",
@@ -96,19 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, metavar="SECONDS", help="total deadline per request (default 30)"
     )
 
-    p = sub.add_parser("import", help="import feeds from an OPML file")
+    p = sub.add_parser(parents=[common], name="import", help="import feeds from an OPML file")
     p.add_argument("file", metavar="FILE.opml")
 
-    p = sub.add_parser("export", help="export feeds as OPML 2.0")
+    p = sub.add_parser(parents=[common], name="export", help="export feeds as OPML 2.0")
     p.add_argument("file", nargs="?", metavar="FILE", help="write here (default: standard output)")
 
-    p = sub.add_parser("search", help="full-text search over titles and article text")
+    p = sub.add_parser(
+        parents=[common], name="search", help="full-text search over titles and article text"
+    )
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true", help="print one JSON array")
     p.add_argument("--limit", type=int, default=50, help="at most this many results (default 50)")
 
     p = sub.add_parser(
-        "analyze",
+        parents=[common],
+        name="analyze",
         help="run the pipeline on files or URLs without storing anything",
         description="Extract and analyse local .html or .txt files, or URLs. A .txt file is "
         "taken as the article text as it is (paragraphs separated by newlines).",
@@ -116,15 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     p.add_argument("--json", action="store_true", help="one JSON object per input per line")
 
-    p = sub.add_parser("people", help="people named across all stored articles")
+    p = sub.add_parser(
+        parents=[common], name="people", help="people named across all stored articles"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON array")
     p.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
 
-    p = sub.add_parser("quotes", help="every stored quote by one person")
+    p = sub.add_parser(parents=[common], name="quotes", help="every stored quote by one person")
     p.add_argument("name", nargs="+")
     p.add_argument("--json", action="store_true", help="print one JSON array")
 
-    p = sub.add_parser("config", help="show where the config file is")
+    p = sub.add_parser(parents=[common], name="config", help="show where the config file is")
     p.add_argument("--path", action="store_true", help="print the config file's path")
     return parser
 
@@ -142,9 +158,16 @@ def _open_store(args: argparse.Namespace) -> Any:
 
 
 def _settings(args: argparse.Namespace) -> Any:
+    """Settings from the config file, then the command line's options over them."""
+    from reader.config import load_config
     from reader.core.service import Settings
 
+    config = load_config(args.config)
+    for warning in config.warnings:
+        _err(warning)
     settings = Settings()
+    settings.full_text = config.full_text
+    settings.limits.max_in_flight = max(1, config.concurrency)
     if getattr(args, "concurrency", None):
         settings.limits.max_in_flight = max(1, args.concurrency)
     if getattr(args, "per_host", None):
@@ -155,7 +178,10 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from reader.core.fetch import check_url
     from reader.core.service import Session
+
+    check_url(args.url)  # a malformed URL is refused before the database is opened
 
     async def run() -> Any:
         async with Session(_open_store(args), _settings(args)) as s:
@@ -347,35 +373,43 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from reader.core.service import analyze_inputs
+    from reader.core.service import analyze_sources
 
-    failures = 0
-    for record in analyze_inputs(args.inputs):
-        if record["error"]:
-            failures += 1
-        if args.json:
-            print(json.dumps(record, ensure_ascii=False))
-            continue
-        if record["error"]:
-            _err(f"{record['source']}: {record['error']}")
-            continue
-        _out(f"# {record['title'] or record['source']}")
-        _out()
-        _out(record["text"])
-        if record["quotes"]:
-            _out()
-            _out("## Quotes")
-            for q in record["quotes"]:
-                mark = " (partial)" if q["partial"] else ""
-                _out(f"- {q['speaker'] or 'unattributed'}{mark}: “{q['text']}”")
-        if record["people"]:
-            _out()
-            _out("## People")
-            for p in record["people"]:
-                role = f", {p['role']}" if p["role"] else ""
-                _out(f"- {p['name']}{role}: {p['mentions']} mentions, {p['quotes']} quotes")
-        _out()
+    async def run() -> int:
+        failures = 0
+        async for record in analyze_sources(args.inputs, _settings(args)):
+            if record["error"]:
+                failures += 1
+            _print_record(record, as_json=args.json)
+        return failures
+
+    failures = asyncio.run(run())
     return EXIT_FAIL if failures == len(args.inputs) else EXIT_OK
+
+
+def _print_record(record: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+        return
+    if record["error"]:
+        _err(f"{record['source']}: {record['error']}")
+        return
+    _out(f"# {record['title'] or record['source']}")
+    _out()
+    _out(record["text"])
+    if record["quotes"]:
+        _out()
+        _out("## Quotes")
+        for q in record["quotes"]:
+            mark = " (partial)" if q["partial"] else ""
+            _out(f"- {q['speaker'] or 'unattributed'}{mark}: “{q['text']}”")
+    if record["people"]:
+        _out()
+        _out("## People")
+        for p in record["people"]:
+            role = f", {p['role']}" if p["role"] else ""
+            _out(f"- {p['name']}{role}: {p['mentions']} mentions, {p['quotes']} quotes")
+    _out()
 
 
 def cmd_people(args: argparse.Namespace) -> int:

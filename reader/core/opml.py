@@ -96,7 +96,12 @@ def _local(tag: str) -> str:
 
 
 def build_opml(feeds: Iterable[tuple[str, str, str | None, Sequence[str]]], title: str) -> bytes:
-    """An OPML 2.0 document: feeds grouped under their first tag, all tags in ``category``."""
+    """An OPML 2.0 document: each feed inside a folder named by one tag, the rest in
+    ``category``.
+
+    ``category`` is comma-separated, so a tag that contains a comma is the one chosen as the
+    folder; tags round-trip through ``parse_opml`` unchanged (but for a second such tag).
+    """
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
@@ -105,11 +110,13 @@ def build_opml(feeds: Iterable[tuple[str, str, str | None, Sequence[str]]], titl
     groups: dict[str, ET._Element] = {}
     for url, feed_title, site_url, tags in feeds:
         parent = body
-        if tags:
-            first = tags[0]
-            if first not in groups:
-                groups[first] = ET.SubElement(body, "outline", text=first, title=first)
-            parent = groups[first]
+        rest = list(tags)
+        if rest:
+            folder = next((t for t in rest if "," in t), rest[0])
+            rest.remove(folder)
+            if folder not in groups:
+                groups[folder] = ET.SubElement(body, "outline", text=folder, title=folder)
+            parent = groups[folder]
         attrs = {
             "type": "rss",
             "text": feed_title or url,
@@ -118,7 +125,7 @@ def build_opml(feeds: Iterable[tuple[str, str, str | None, Sequence[str]]], titl
         }
         if site_url:
             attrs["htmlUrl"] = site_url
-        if tags:
-            attrs["category"] = ",".join(tags)
+        if rest:
+            attrs["category"] = ",".join(rest)
         ET.SubElement(parent, "outline", attrs)
     return ET.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

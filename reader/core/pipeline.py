@@ -90,3 +90,46 @@ def analyze_text(text: str, author: str | None = None) -> Analysis:
     from reader.core.analyze import analyze
 
     return analyze(text[:ANALYSIS_MAX_CHARS], author=author)
+
+
+def analysis_record(
+    source: str,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    text: str = "",
+    error: str | None = None,
+) -> dict[str, object]:
+    """The JSON record ``newsreader analyze --json`` prints for one input."""
+    analysis = analyze_text(text, author=author) if text and not error else Analysis()
+    return {
+        "source": source,
+        "title": title,
+        "author": author,
+        "published": published,
+        "text": text,
+        "quotes": [q.to_json() for q in analysis.quotes],
+        "people": [p.to_json() for p in analysis.people],
+        "error": error,
+    }
+
+
+def analyze_job(
+    source: str, body: bytes, content_type: str | None, url: str | None, as_text: bool
+) -> dict[str, object]:
+    """Extract (unless the input is plain text) and analyse one input (in a worker)."""
+    if as_text:
+        text = sanitize(body.decode("utf-8", errors="replace"), BODY_MAX)
+        return analysis_record(source, text=text)
+    try:
+        got = extract_article(decode_html(body, content_type), url)
+    except ReaderError as exc:
+        return analysis_record(source, error=sanitize_line(str(exc), 500))
+    return analysis_record(
+        source,
+        title=sanitize_line(got.title) or None,
+        author=sanitize_line(got.author, 256) or None,
+        published=got.published,
+        text=sanitize(got.text, BODY_MAX),
+    )

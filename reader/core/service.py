@@ -12,7 +12,7 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -428,78 +428,67 @@ __all__ = [
 
 # -- analyze without storing ------------------------------------------------------------------
 
-
-def _analysis_record(
-    source: str,
-    *,
-    title: str | None = None,
-    author: str | None = None,
-    published: str | None = None,
-    text: str = "",
-    error: str | None = None,
-) -> dict[str, object]:
-    from reader.core.pipeline import analyze_text
-
-    analysis = analyze_text(text, author=author) if text and not error else None
-    return {
-        "source": source,
-        "title": title,
-        "author": author,
-        "published": published,
-        "text": text,
-        "quotes": [q.to_json() for q in analysis.quotes] if analysis else [],
-        "people": [p.to_json() for p in analysis.people] if analysis else [],
-        "error": error,
-    }
+TEXT_SUFFIXES = (".txt", ".text")
 
 
-def analyze_source(source: str) -> dict[str, object]:
-    """Extract and analyse one local .html/.txt file or URL; errors go in the record."""
-    from reader.core.extract import decode_html, extract_article
-    from reader.core.sanitize import BODY_MAX, sanitize
+async def analyze_sources(
+    sources: Sequence[str], settings: Settings | None = None
+) -> AsyncIterator[dict[str, object]]:
+    """Extract and analyse files or URLs without storing anything: one record per input, in
+    order. Inputs are read or fetched concurrently and processed in the worker pool, each with
+    the extraction time limit; an input that fails gives a record whose ``error`` says why."""
+    from reader.core.pipeline import analysis_record, analyze_job
 
+    settings = settings or Settings()
+    limits = settings.limits
+    pool = WorkerPool(settings.workers)
+    pool.start()
+    slots = asyncio.Semaphore(limits.max_in_flight + 2 * pool.size)
+    async with make_client(limits) as client:
+        fetcher = Fetcher(client, limits)
+
+        async def one(source: str) -> dict[str, object]:
+            async with slots:
+                try:
+                    as_text, body, content_type, url = await _load(fetcher, source)
+                    record: dict[str, object] = await pool.run(
+                        analyze_job,
+                        source,
+                        body,
+                        content_type,
+                        url,
+                        as_text,
+                        timeout=settings.extract_timeout,
+                    )
+                    return record
+                except JobTimeout:
+                    message = f"extraction took longer than {settings.extract_timeout:g} s"
+                    return analysis_record(source, error=message)
+                except ReaderError as exc:
+                    return analysis_record(source, error=sanitize_line(str(exc), 500))
+
+        tasks = [asyncio.ensure_future(one(source)) for source in sources]
+        try:
+            for task in tasks:
+                yield await task
+        finally:
+            for task in tasks:
+                task.cancel()
+            pool.close()
+
+
+async def _load(fetcher: Fetcher, source: str) -> tuple[bool, bytes, str | None, str | None]:
+    """The bytes of a local file or URL: (is plain text, body, content type, final URL)."""
+    limit = fetcher.limits.page_max_bytes
+    if "://" in source:
+        result = await fetcher.get(source, max_bytes=limit, accept=ACCEPT_PAGE)
+        return False, result.body, result.headers.get("content-type"), result.final_url
+    path = Path(source)
     try:
-        if source.startswith(("http://", "https://")) or "://" in source:
-            url = check_url(source)
-            body, content_type, final = _fetch_sync(url)
-            html = decode_html(body, content_type)
-            got = extract_article(html, final)
-        else:
-            path = Path(source)
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ReaderError(f"cannot read {source}: {exc.strerror or exc}") from None
-            if path.suffix.lower() in (".txt", ".text", ".md"):
-                text = sanitize(data.decode("utf-8", errors="replace"), BODY_MAX)
-                return _analysis_record(source, text=text)
-            got = extract_article(decode_html(data, None), None)
-    except ReaderError as exc:
-        return _analysis_record(source, error=sanitize_line(str(exc), 500))
-    return _analysis_record(
-        source,
-        title=sanitize_line(got.title) or None,
-        author=sanitize_line(got.author, 256) or None,
-        published=got.published,
-        text=sanitize(got.text, BODY_MAX),
-    )
-
-
-def _fetch_sync(url: str) -> tuple[bytes, str | None, str]:
-    """Fetch one page for ``analyze`` with the same limits as a refresh."""
-
-    async def go() -> tuple[bytes, str | None, str]:
-        limits = FetchLimits()
-        async with make_client(limits) as http:
-            result = await Fetcher(http, limits).get(
-                url, max_bytes=limits.page_max_bytes, accept=ACCEPT_PAGE
-            )
-        return result.body, result.headers.get("content-type"), result.final_url
-
-    return asyncio.run(go())
-
-
-def analyze_inputs(sources: Sequence[str]) -> Iterator[dict[str, object]]:
-    """One record per input, in order."""
-    for source in sources:
-        yield analyze_source(source)
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ReaderError(f"cannot read {source}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ReaderError(f"{source} is larger than {limit // (1024 * 1024)} MiB")
+    return path.suffix.lower() in TEXT_SUFFIXES, data, None, None

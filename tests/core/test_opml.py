@@ -49,3 +49,9 @@ def test_entities_and_dtds_are_not_expanded(tmp_path) -> None:
 def test_malformed(doc: bytes, message: str) -> None:
     with pytest.raises(OpmlError, match=message):
         parse_opml(doc)
+
+
+def test_tag_with_a_comma_round_trips() -> None:
+    feeds = [("https://a.example/rss", "A", None, ["Daily", "News, World", "Tech"])]
+    (parsed,) = parse_opml(build_opml(feeds, "mine"))
+    assert parsed.tags == ("Daily", "News, World", "Tech")
