@@ -415,17 +415,6 @@ def feed_error_message(exc: BaseException) -> str:
     return sanitize_line(f"{type(exc).__name__}: {exc}", 500)
 
 
-__all__ = [
-    "AddResult",
-    "FeedRow",
-    "RefreshSummary",
-    "Session",
-    "Settings",
-    "feed_error_message",
-    "refresh_lock",
-]
-
-
 # -- analyze without storing ------------------------------------------------------------------
 
 TEXT_SUFFIXES = (".txt", ".text")
