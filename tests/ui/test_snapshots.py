@@ -36,10 +36,14 @@ def test_opened_article_with_quotes_and_people(snap_compare, sample_store, app_f
         summary = pilot.app.main_screen.query_one(SummaryPane)
         summary.focus_first()
         await pilot.press("enter")  # the first quote: scrolls and highlights
-        await pilot.pause()
+        await pilot.pause(0.6)  # past the coalesced count refresh after marking it read
 
     assert snap_compare(app_for(sample_store), terminal_size=size, run_before=open_and_choose_quote)
 
 
 def test_narrow_summary_toggle(snap_compare, sample_store, app_for) -> None:
-    assert snap_compare(app_for(sample_store), terminal_size=(80, 24), press=["j", "enter", "i"])
+    async def open_and_toggle(pilot) -> None:
+        await pilot.press("j", "enter", "i")
+        await pilot.pause(0.6)  # past the coalesced count refresh after marking it read
+
+    assert snap_compare(app_for(sample_store), terminal_size=(80, 24), run_before=open_and_toggle)
