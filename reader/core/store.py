@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reader.errors import StoreError
 from reader.models import (
@@ -480,9 +481,14 @@ class Store:
         starred_only: bool = False,
         person: str | None = None,
         ids: Sequence[int] | None = None,
+        before: tuple[float, int] | None = None,
         limit: int | None = None,
     ) -> list[ArticleRow]:
-        """Articles newest first, filtered."""
+        """Articles newest first, filtered.
+
+        ``before`` is the (published, id) of the last row of a previous page: keyset paging,
+        so each page is an index range scan however deep into the list it is.
+        """
         where: list[str] = []
         params: list[object] = []
         if feed_id is not None:
@@ -501,51 +507,6 @@ class Store:
         if ids is not None:
             where.append(f"a.id IN ({','.join('?' * len(ids))})")
             params += list(ids)
-        sql = (
-            "SELECT a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url) AS ft, "
-            "a.title, a.link, a.author, a.published, a.read, a.starred "
-            "FROM articles a JOIN feeds f ON f.id = a.feed_id"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.published DESC, a.id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [
-            ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
-            for r in self._query(sql, params)
-        ]
-
-    def articles_page(
-        self,
-        *,
-        feed_id: int | None = None,
-        unread_only: bool = False,
-        starred_only: bool = False,
-        person: str | None = None,
-        before: tuple[float, int] | None = None,
-        limit: int = 1000,
-    ) -> list[ArticleRow]:
-        """One page of ``articles()``: up to ``limit`` rows older than ``before``.
-
-        ``before`` is the (published, id) of the last row of the previous page (keyset
-        paging: each page is an index range scan, however deep into the list it is).
-        """
-        where: list[str] = []
-        params: list[object] = []
-        if feed_id is not None:
-            where.append("a.feed_id = ?")
-            params.append(feed_id)
-        if unread_only:
-            where.append("a.read = 0")
-        if starred_only:
-            where.append("a.starred = 1")
-        if person is not None:
-            where.append(
-                "a.id IN (SELECT ap.article_id FROM article_people ap JOIN people p "
-                "ON p.id = ap.person_id WHERE p.name_key = ?)"
-            )
-            params.append(name_key(person))
         if before is not None:
             where.append("(a.published, a.id) < (?, ?)")
             params += [before[0], before[1]]
@@ -556,11 +517,19 @@ class Store:
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY a.published DESC, a.id DESC LIMIT {max(1, int(limit))}"
+        sql += " ORDER BY a.published DESC, a.id DESC"
+        if limit:
+            sql += f" LIMIT {max(1, int(limit))}"
         return [
             ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
             for r in self._query(sql, params)
         ]
+
+    def articles_page(
+        self, *, before: tuple[float, int] | None = None, limit: int = 1000, **filters: Any
+    ) -> list[ArticleRow]:
+        """One page of ``articles()``: up to ``limit`` rows older than ``before``."""
+        return self.articles(before=before, limit=limit, **filters)
 
     def article(self, article_id: int) -> ArticleDetail | None:
         rows = self._query(
