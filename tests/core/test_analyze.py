@@ -182,3 +182,13 @@ def test_said_pattern_attributes_the_speaker(name: str, words: str, cue: str) ->
     (quote,) = analyze(text).quotes
     assert quote.speaker == name
     assert text[quote.start : quote.end] == quote.text
+
+
+def test_title_before_an_unlisted_full_name_is_not_part_of_the_name() -> None:
+    text = (
+        "Researchers welcomed the vote. Dr. Aisha Rahman, who studies air quality, said the "
+        "lanes could help. “The evidence is consistent,” Rahman said."
+    )
+    analysis = analyze(text)
+    assert [p.name for p in analysis.people] == ["Aisha Rahman"]
+    assert [q.speaker for q in analysis.quotes] == ["Aisha Rahman"]

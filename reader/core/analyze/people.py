@@ -424,9 +424,9 @@ class _Builder:
             return True
         if not create:
             return False
-        name = alias if len(lows) < 2 or (titles and titles[-1] in _SOCIAL_TITLES) else None
-        if name is None:
-            name = " ".join(seg.words[i:])
+        # "Mr Mattis" stays whole when only the surname is known; a title before a full name
+        # ("Dr. Aisha Rahman") is not part of the name.
+        name = alias if len(lows) < 2 else " ".join(seg.words[i:])
         if not gender and len(lows) == 1:  # "Melanie said": a lone given name
             gender = _gender_of(lows[0], titles)
         idx = self._new(name, surname, None, gender, start)
