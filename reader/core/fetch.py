@@ -357,6 +357,7 @@ class Fetcher:
                     status = response.status_code
                     location = resp_headers.get("location")
                     if status in _REDIRECTS or status == 304 or status >= 400:
+                        await _drain(response)
                         return status, resp_headers, b"", location
                     body = await _read_capped(response, resp_headers, max_bytes, host)
                     return status, resp_headers, body, location
@@ -384,6 +385,18 @@ class Fetcher:
                 raise FetchError(f"request to {host} failed: {detail}", transient=True) from None
             except OSError as exc:
                 raise FetchError(_connect_message(exc, url), transient=True) from None
+
+
+async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+    """Read a small unwanted body (a redirect's, a 304's, an error page) so the connection
+    can be reused; a larger one is left unread and the connection closed."""
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return
+    length = response.headers.get("content-length", "").strip()
+    if not length.isdigit() or int(length) > limit:
+        return
+    async for _chunk in response.aiter_raw():
+        pass
 
 
 async def _read_capped(
