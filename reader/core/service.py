@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import fcntl
+import json
 import os
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -481,3 +484,107 @@ async def _load(fetcher: Fetcher, source: str) -> tuple[bool, bytes, str | None,
     if len(data) > limit:
         raise ReaderError(f"{source} is larger than {limit // (1024 * 1024)} MiB")
     return path.suffix.lower() in TEXT_SUFFIXES, data, None, None
+
+
+# -- refresh in a child process -------------------------------------------------------------
+
+_REFRESH_CHILD = """
+import json, sys
+sys.path[:] = json.loads(sys.argv[1])
+from reader.core.service import refresh_child_main
+sys.exit(refresh_child_main(json.loads(sys.argv[2])))
+"""
+
+
+def _settings_to_json(settings: Settings) -> dict[str, object]:
+    return dataclasses.asdict(settings)
+
+
+def _settings_from_json(data: dict[str, Any]) -> Settings:
+    limits = FetchLimits(**data.pop("limits"))
+    return Settings(limits=limits, **data)
+
+
+def refresh_child_main(args: dict[str, Any]) -> int:
+    """The child side of ``refresh_in_child``: progress and the summary as JSON lines."""
+
+    def emit(obj: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        emit({"progress": [phase, done, total]})
+
+    async def run() -> RefreshSummary:
+        store = Store(args["db"])
+        try:
+            async with Session(store, _settings_from_json(args["settings"])) as s:
+                return await s.refresh(args["ids"], progress=progress)
+        finally:
+            store.close()
+
+    try:
+        with refresh_lock(args["db"]):
+            summary = asyncio.run(run())
+    except ReaderError as exc:
+        emit({"error": sanitize_line(str(exc), 500)})
+        return 1
+    emit({"summary": dataclasses.asdict(summary)})
+    return 0
+
+
+async def refresh_in_child(
+    db_path: str | os.PathLike[str],
+    feed_ids: Sequence[int] | None = None,
+    settings: Settings | None = None,
+    progress: ProgressCallback | None = None,
+) -> RefreshSummary:
+    """Refresh in a separate process and wait for it without blocking this event loop.
+
+    The reader uses this so that a refresh's HTTP, parsing and storing never compete with
+    the interface for this process's GIL (keys stay fast during a refresh). Progress comes
+    back as it happens; errors (another refresh running) come back as ReaderError.
+    """
+    args = {
+        "db": str(db_path),
+        "ids": list(feed_ids) if feed_ids is not None else None,
+        "settings": _settings_to_json(settings or Settings()),
+    }
+    path = [p for p in sys.path if p and p != "."]
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-I",
+        "-c",
+        _REFRESH_CHILD,
+        json.dumps(path),
+        json.dumps(args),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    result: RefreshSummary | None = None
+    error = "the refresh process ended without a result"
+    try:
+        assert child.stdout is not None
+        async for raw in child.stdout:
+            try:
+                message = json.loads(raw)
+            except ValueError:
+                continue
+            if "progress" in message and progress:
+                phase, done, total = message["progress"]
+                progress(str(phase), int(done), int(total))
+            elif "summary" in message:
+                result = RefreshSummary(**message["summary"])
+                result.errors = [(str(a), str(b)) for a, b in result.errors]
+            elif "error" in message:
+                error = sanitize_line(str(message["error"]), 500)
+        await child.wait()
+    except BaseException:
+        if child.returncode is None:
+            child.terminate()  # each feed is its own transaction: stopping loses nothing
+            await child.wait()
+        raise
+    if result is None:
+        raise ReaderError(error)
+    return result

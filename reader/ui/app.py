@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 
 from reader.config import Config, load_config
 from reader.core.sanitize import safe_url
-from reader.core.service import AddResult, RefreshSummary, Session, Settings, refresh_lock
+from reader.core.service import AddResult, RefreshSummary, Session, Settings, refresh_in_child
 from reader.core.store import Store
 from reader.errors import ReaderError
 from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote
@@ -692,12 +692,11 @@ class MainScreen(Screen[None]):
                 last[0] = now
                 self.post_message(RefreshProgress(phase, done, total))
 
-        async def job(session: Session) -> RefreshSummary:
-            with refresh_lock(db_path):
-                return await session.refresh(ids, progress=progress)
-
         try:
-            summary = await self.backend.call(job)
+            # In a child process: the refresh's CPU never competes with the keys for the GIL.
+            summary: RefreshSummary | None = await refresh_in_child(
+                db_path, ids, self.backend.settings, progress
+            )
         except ReaderError as exc:
             self.app.notify(line(str(exc), 300), title="Refresh", severity="error", markup=False)
             summary = None

@@ -1,0 +1,36 @@
+"""Refreshing in a child process: progress and the summary come back; the lock still holds."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from reader.core.service import Settings, refresh_in_child, refresh_lock
+from reader.core.store import Store
+from reader.errors import ReaderError
+from tests.feeds import rss
+
+
+def test_refresh_in_child_reports_progress_and_summary(server, tmp_path: Path) -> None:
+    db = tmp_path / "child.db"
+    items = [{"title": f"T{i}", "guid": f"g{i}", "link": server.url(f"/a{i}")} for i in range(3)]
+    with Store(db) as store:
+        store.add_feed(server.add("/feed.xml", rss(items)))
+        store.add_feed(server.url("/missing.xml"))
+    seen: list[tuple[str, int, int]] = []
+    settings = Settings(full_text=False)
+    summary = asyncio.run(refresh_in_child(db, None, settings, lambda *p: seen.append(p)))
+    assert (summary.feeds, summary.refreshed, summary.new_articles) == (2, 1, 3)
+    assert len(summary.errors) == 1 and "404" in summary.errors[0][1]
+    assert ("feeds", 2, 2) in seen
+    with Store(db) as store:
+        assert store.counts()["articles"] == 3
+
+
+def test_refresh_in_child_says_when_another_refresh_runs(tmp_path: Path) -> None:
+    db = tmp_path / "busy.db"
+    Store(db).close()
+    with refresh_lock(db), pytest.raises(ReaderError, match="another refresh"):
+        asyncio.run(refresh_in_child(db, None, Settings(full_text=False)))
