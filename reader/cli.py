@@ -288,21 +288,29 @@ def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    # Redrawn by hand as progress arrives, not by rich's refresh thread: the refresh forks its
+    # worker processes, which is only safe while this process has a single thread.
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=Console(stderr=True),
         transient=True,
+        auto_refresh=False,
     )
     tasks: dict[str, Any] = {}
     bar.start()
+    last = [0.0]
 
     def update(phase: str, done: int, total: int) -> None:
         label = "Feeds" if phase == "feeds" else "Articles"
         if phase not in tasks:
             tasks[phase] = bar.add_task(label, total=total)
         bar.update(tasks[phase], completed=done, total=total)
+        now = time.monotonic()
+        if done == total or now - last[0] > 0.1:
+            last[0] = now
+            bar.refresh()
 
     return update, bar.stop
 
