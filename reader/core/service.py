@@ -91,7 +91,7 @@ class RefreshSummary:
         ]
         if self.pages:
             fallback = f" ({self.page_errors} kept the feed's text)" if self.page_errors else ""
-            parts.insert(2, f"{self.pages} pages extracted{fallback}")
+            parts.insert(2, f"{_plural(self.pages, 'page')} extracted{fallback}")
         return ", ".join(parts)
 
 

@@ -502,7 +502,7 @@ def test_unreachable_page_is_retried_on_the_next_refresh(cli, server, db_path) -
     cli("add", server.add("/feed.xml", rss(items)), "--no-fetch")
     result = cli("refresh")
     assert result.returncode == 0
-    assert "1 pages extracted (1 kept the feed's text)" in result.stdout
+    assert "1 page extracted (1 kept the feed's text)" in result.stdout
     rows = _db_rows(db_path, "SELECT text_source, extracted_at IS NULL FROM articles")
     assert rows == [("feed", 1)]  # shown with the feed's text, still pending
     server.add("/later", article_page("Later", LONG_PARAGRAPHS), content_type="text/html")
