@@ -502,7 +502,7 @@ class MainScreen(Screen[None]):
         def done(yes: bool | None) -> None:
             if yes:
                 self.app.open_url(url)
-                self.app.notify(Content(f"Opening {line(url, 200)}"), markup=False)
+                self.app.notify(f"Opening {line(url, 200)}", markup=False)
 
         question = Content.assemble("Open this link in your browser?\n\n", (line(url, 300), "bold"))
         self.app.push_screen(ConfirmDialog(question, yes="Open"), done)
@@ -629,7 +629,7 @@ class MainScreen(Screen[None]):
                 text = f"Already there: {line(result.title, 200)}"
             else:
                 text = f"Added {line(result.title, 200)} ({result.articles} articles)"
-            self.app.notify(Content(text), markup=False)
+            self.app.notify(text, markup=False)
             self.select_feed(result.feed_id)
 
         self.app.push_screen(AddFeedDialog(add), done)
@@ -646,7 +646,7 @@ class MainScreen(Screen[None]):
                 if self.view.feed_id == feed.id:
                     self.view = View()
                 self.reload()
-                self.app.notify(Content(f"Removed {line(feed.title, 200)}"), markup=False)
+                self.app.notify(f"Removed {line(feed.title, 200)}", markup=False)
 
         question = Content.assemble(
             "Remove the feed ",
@@ -709,7 +709,7 @@ class MainScreen(Screen[None]):
             text = summary.line()
             for name, message in summary.errors[:3]:
                 text += f"\n{line(name, 60)}: {line(message, 160)}"
-            self.app.notify(Content(text), title="Refresh", severity=severity, markup=False)
+            self.app.notify(text, title="Refresh", severity=severity, markup=False)
 
     @on(RefreshProgress)
     def refresh_progress(self, event: RefreshProgress) -> None:
@@ -820,10 +820,12 @@ def run_app(db_path: Path, config_path: str | None = None, demo: bool = False) -
 
         with demo_database() as (demo_db, settings):
             store = Store(demo_db)
-            app = make_app(config, store, settings=settings)
-            app.run()
-            store.close()
-        return 0
+            try:
+                app = make_app(config, store, settings=settings)
+                app.run()
+            finally:
+                store.close()
+        return app.return_code or 0
     store = Store(db_path)
     try:
         app = make_app(config, store)

@@ -55,7 +55,7 @@ async def add_through_dialog(pilot, app: NewsReaderApp, url: str) -> AddFeedDial
 async def test_add_feed_dialog_success(empty_store, app_for, server) -> None:
     url = serve_feed(server, 3)
     app = app_for(empty_store, backend=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen: MainScreen = app.main_screen
         assert screen.has_class("-empty")
         await add_through_dialog(pilot, app, url)
@@ -64,6 +64,9 @@ async def test_add_feed_dialog_success(empty_store, app_for, server) -> None:
         assert not screen.has_class("-empty")
         assert [f.title for f in screen.feeds] == ["Loop"]
         assert len(screen.article_list.rows) == 3
+        # the toast is painted (a Content passed with markup=False once crashed it here)
+        await wait_for(pilot, lambda: "Added Loop (3 articles)" in export_text(app))
+        assert app.is_running and app.return_code is None
 
 
 async def test_add_feed_dialog_errors(empty_store, app_for, server) -> None:
@@ -117,7 +120,7 @@ async def test_refresh_all_and_selected_feed_keep_the_selection(tmp_path, app_fo
     url = serve_feed(server, 2)
     store = Store(tmp_path / "r.db")
     app = app_for(store, backend=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await add_through_dialog(pilot, app, url)
         screen: MainScreen = app.main_screen
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
@@ -127,6 +130,8 @@ async def test_refresh_all_and_selected_feed_keep_the_selection(tmp_path, app_fo
         url = serve_feed(server, 4)  # two more stories appear in the feed
         await pilot.press("R")  # may already have finished: the feeds are local
         await wait_for(pilot, lambda: not screen.refreshing and len(screen.article_list.rows) == 4)
+        await wait_for(pilot, lambda: "2 new articles" in export_text(app))  # the summary toast
+        assert app.is_running and app.return_code is None
         assert len(screen.article_list.rows) == 4
         assert screen.article_list.current is not None
         assert screen.article_list.current.id == keep.id

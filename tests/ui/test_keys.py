@@ -113,11 +113,20 @@ async def test_m_s_A_flags(sample_store, app_for) -> None:
         assert sample_store.counts()["unread"] == 0
 
 
+def screen_text(app: object) -> str:
+    """The screen as plain text, toasts included."""
+    import html
+    import re
+
+    svg = app.export_screenshot()  # type: ignore[attr-defined]
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
 async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> None:
     app = app_for(sample_store)
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("o")  # asks first (HOSTILE.md §4); n keeps the browser shut
         await pilot.pause()
         assert opened == [] and "https://news.example/fresh" in app.export_screenshot()
@@ -127,8 +136,9 @@ async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> Non
         await pilot.press("o")
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause()
+        await pilot.pause(0.3)
         assert opened == ["https://news.example/fresh"]
+        assert app.is_running and "Opening https://news.example/fresh" in screen_text(app)
 
 
 async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
@@ -196,7 +206,7 @@ async def test_slash_search(sample_store, app_for) -> None:
 
 async def test_d_removes_a_feed_after_confirming(sample_store, app_for) -> None:
     app = app_for(sample_store)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -209,6 +219,8 @@ async def test_d_removes_a_feed_after_confirming(sample_store, app_for) -> None:
         await pilot.pause()
         assert [f.title for f in sample_store.feeds()] == ["Harbor Herald"]
         assert set(r.feed_title for r in main(app).article_list.rows) == {"Harbor Herald"}
+        await pilot.pause(0.3)
+        assert app.is_running and "Removed Science Weekly" in screen_text(app)
 
 
 async def test_help_and_quit(sample_store, app_for) -> None:
