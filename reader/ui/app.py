@@ -153,6 +153,7 @@ class MainScreen(Screen[None]):
         self._rows_generation = 0
         # flag writes (read, starred) run here, in order, off the UI thread
         self._writer = concurrent.futures.ThreadPoolExecutor(1, "newsreader-flags")
+        self._write_store: Store | None = None
         self._last_write: concurrent.futures.Future[object] | None = None
 
     # -- layout -------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ class MainScreen(Screen[None]):
         With ``replace_when_complete`` (the same view re-read after a refresh), the rows on
         screen stay until the new list is complete, so the cursor and scroll never jump.
         """
-        self.wait_writes()
+        self.wait_writes(0.05)
         self._rows_generation += 1
         generation = self._rows_generation
         self.workers.cancel_group(self, "rows")
@@ -337,7 +338,7 @@ class MainScreen(Screen[None]):
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        self.wait_writes()
+        self.wait_writes(0.05)
         self.counts = self.store.counts()
         self.feeds = self.store.feeds()
         self.feed_filter.set_feeds(self.feeds, self.counts)
@@ -411,20 +412,51 @@ class MainScreen(Screen[None]):
 
     # -- flags --------------------------------------------------------------------------------
 
-    def write(self, job: Callable[..., object], *args: object) -> None:
-        """Run a flag write on the writer thread (in order); the screen does not wait for it."""
-        self._last_write = self._writer.submit(job, *args)
+    def write(self, method: str, *args: object) -> None:
+        """Run a flag write on the writer thread (in order); the screen does not wait for it.
 
-    def wait_writes(self) -> None:
-        """Block until the flag writes queued so far are in the database (tests, quitting)."""
+        The writer has its own connection, so while another process holds the database's
+        write lock only the writer waits, never the screen's reads.
+        """
+
+        def job() -> None:
+            if self._write_store is None:
+                self._write_store = Store(self.store.path)
+            getattr(self._write_store, method)(*args)
+
+        future = self._writer.submit(job)
+        future.add_done_callback(self._write_done)
+        self._last_write = future
+
+    def _write_done(self, future: concurrent.futures.Future[None]) -> None:
+        exc = future.exception()
+        if exc is None:
+            return
+        message = f"Could not save that change: {line(str(exc), 200)}"
+        try:
+            self.app.call_from_thread(self.app.notify, message, severity="error", markup=False)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def wait_writes(self, timeout: float | None = None) -> None:
+        """Wait until the flag writes queued so far are done (a failure was already shown).
+
+        The screen passes a short ``timeout``: when another process holds the write lock, it
+        reads a moment-stale flag rather than freeze (its own rows were updated already).
+        """
         if self._last_write is not None:
-            self._last_write.result()
+            try:
+                self._last_write.result(timeout)
+            except Exception:
+                pass
 
     def close_writer(self) -> None:
         self._writer.shutdown(wait=True)
+        if self._write_store is not None:
+            self._write_store.close()
 
     def set_read(self, ids: list[int], read: bool) -> None:
-        self.write(self.store.set_read, ids, read)
+        self.write("set_read", ids, read)
         rows = self.article_list.rows
         for article_id in ids:
             index = self.article_list.index_of(article_id)
@@ -446,7 +478,7 @@ class MainScreen(Screen[None]):
         row = self.article_list.current
         if row is None:
             return
-        self.write(self.store.set_starred, row.id, not row.starred)
+        self.write("set_starred", row.id, not row.starred)
         self.article_list.update_row(dataclasses.replace(row, starred=not row.starred))
         if self.opened is not None and self.opened.id == row.id:
             self.opened = dataclasses.replace(self.opened, starred=not row.starred)
@@ -642,7 +674,12 @@ class MainScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.store.remove_feed(feed.id)
+                try:
+                    self.store.remove_feed(feed.id)
+                except ReaderError as exc:
+                    message = f"Could not remove the feed: {line(str(exc), 200)}"
+                    self.app.notify(message, severity="error", markup=False)
+                    return
                 if self.view.feed_id == feed.id:
                     self.view = View()
                 self.reload()

@@ -285,3 +285,34 @@ async def test_mouse_click_opens(sample_store, app_for) -> None:
         await pilot.pause()
         assert main(app).reading.article is not None
         assert main(app).reading.article.id == main(app).article_list.rows[1].id
+
+
+async def test_keys_stay_live_while_another_process_holds_the_write_lock(
+    sample_store, app_for
+) -> None:
+    import sqlite3
+    import time
+
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = main(app)
+        first = screen.article_list.current
+        assert first is not None and not first.read
+        other = sqlite3.connect(sample_store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # as a refresh in another process would
+        try:
+            await pilot.press("m")  # queued on the writer, which now waits for the lock
+            start = time.monotonic()
+            await pilot.press("u", "j")  # u re-reads the list from the database
+            await pilot.pause(0.6)  # past the coalesced count update, which reads too
+            await pilot.press("u")
+            await pilot.pause()
+            assert time.monotonic() - start < 3  # the screen never waited for the lock
+            assert app.is_running
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        screen.wait_writes()
+        assert app.is_running
+        detail = sample_store.article(first.id)
+        assert detail is not None and detail.read
