@@ -49,18 +49,16 @@ FIRST_PAGE = 200
 PAGE = 5000
 """Rows per page read by the loader thread after the first paint (~25 ms of SQLite each)."""
 
-WELCOME = """\
-Welcome to newsreader.
-
-You have no feeds yet. Add one:
-
-  • press  a  here and paste a feed URL (or a web page that links to its feed), or
-  • run    newsreader add URL    in a shell, then refresh with  R.
-
-To look around first, quit (q) and run  newsreader --demo  for a reader filled with a
-few offline demo articles.
-
-Press ? for every key, ctrl+p for the command palette."""
+WELCOME = (
+    "Welcome to newsreader.\n\n"
+    "You have no feeds yet. Add one:\n\n"
+    "  • press  a  here and paste a feed URL (or a page that links to it), or\n"
+    "  • run    newsreader add URL    in a shell, then refresh with  R.\n\n"
+    # one line, wrapped by the widget to the terminal's width
+    "To look around first, quit (q) and run  newsreader --demo  for a reader filled with a "
+    "few offline demo articles.\n\n"
+    "Press ? for every key, ctrl+p for the command palette."
+)
 
 
 def styles_path() -> Path:
@@ -352,9 +350,10 @@ class MainScreen(Screen[None]):
 
     def update_status(self) -> None:
         c = self.counts
+        feeds, articles = c.get("feeds", 0), c.get("articles", 0)
         left = (
-            f" {c.get('feeds', 0):,} feeds · {c.get('articles', 0):,} articles · "
-            f"{c.get('unread', 0):,} unread"
+            f" {feeds:,} feed{'' if feeds == 1 else 's'} · "
+            f"{articles:,} article{'' if articles == 1 else 's'} · {c.get('unread', 0):,} unread"
         )
         if self.view.person is not None or self.view.search is not None:
             left += " · esc clears the filter"
@@ -398,9 +397,10 @@ class MainScreen(Screen[None]):
 
         try:
             detail = await self.backend.call(job)
-        except ReaderError as exc:
+        except Exception as exc:  # whatever failed, the article is still shown from the store
+            message = str(exc) if isinstance(exc, ReaderError) else f"{type(exc).__name__}: {exc}"
             self.app.notify(
-                line(str(exc), 300), title="Could not open", severity="error", markup=False
+                line(message, 300), title="Could not open", severity="error", markup=False
             )
             detail = self.store.article(article_id)
         finally:
@@ -632,11 +632,14 @@ class MainScreen(Screen[None]):
     # -- feeds --------------------------------------------------------------------------------
 
     def _selected_feed(self) -> FeedRow | None:
-        feed_id = self.view.feed_id if self.view.kind == "feed" else None
+        """The feed ``r`` and ``d`` act on: the feed row in the picker when it has the focus
+        (All, Unread and Starred are not feeds), else the view's feed or the article's."""
         if self.feed_filter.has_focus:
             choice = self.feed_filter.choice_at(self.feed_filter.highlighted)
-            if choice is not None and choice.kind == "feed":
-                feed_id = choice.feed_id
+            if choice is None or choice.kind != "feed":
+                return None
+            return next((f for f in self.feeds if f.id == choice.feed_id), None)
+        feed_id = self.view.feed_id if self.view.kind == "feed" else None
         if feed_id is None and self.article_list.current is not None:
             feed_id = self.article_list.current.feed_id
         return next((f for f in self.feeds if f.id == feed_id), None)

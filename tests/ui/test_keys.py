@@ -316,3 +316,14 @@ async def test_keys_stay_live_while_another_process_holds_the_write_lock(
         assert app.is_running
         detail = sample_store.article(first.id)
         assert detail is not None and detail.read
+
+
+async def test_d_in_the_feed_picker_acts_only_on_a_feed_row(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")  # the picker opens on "All articles", which is not a feed
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert len(sample_store.feeds()) == 2
