@@ -482,7 +482,7 @@ class MainScreen(Screen[None]):
         self.article_list.update_row(dataclasses.replace(row, starred=not row.starred))
         if self.opened is not None and self.opened.id == row.id:
             self.opened = dataclasses.replace(self.opened, starred=not row.starred)
-            self.reading.article = self.opened
+            self.reading.update_flags(self.opened)
         self.refresh_counts_soon()
 
     def action_mark_all_read(self) -> None:

@@ -327,3 +327,30 @@ async def test_d_in_the_feed_picker_acts_only_on_a_feed_row(sample_store, app_fo
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
         assert len(sample_store.feeds()) == 2
+
+
+async def test_s_keeps_the_reading_place_and_highlight(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        for _ in range(len(screen.article_list.rows)):  # to an analysed article
+            current = screen.article_list.current
+            found = current is not None and sample_store.article(current.id)
+            if found and found.quotes:
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = screen.opened
+        assert detail is not None and detail.quotes
+        screen.reading.highlight_quote(detail.quotes[-1])
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        before = screen.reading.scroll_y
+        assert before > 0
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.opened is not None and screen.opened.starred
+        assert screen.reading.scroll_y == before
+        assert screen.reading.highlighted == detail.quotes[-1]

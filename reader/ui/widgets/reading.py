@@ -85,6 +85,13 @@ class ReadingPane(ScrollView, can_focus=True):
         self.set_reactive(ReadingPane.loading_text, loading)
         self.article = article
 
+    def update_flags(self, article: ArticleDetail) -> None:
+        """Show changed flags (a star) of the article on screen, keeping scroll and highlight."""
+        y = self.scroll_y
+        self.set_reactive(ReadingPane.article, article)
+        self._build()
+        self.scroll_to(y=y, animate=False, immediate=True)
+
     def watch_article(self, article: ArticleDetail | None) -> None:
         self.highlighted = None
         self._text = body(article.text) if article is not None else ""
