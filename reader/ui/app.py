@@ -404,7 +404,9 @@ class MainScreen(Screen[None]):
             )
             detail = self.store.article(article_id)
         finally:
-            self.reading.loading_text = False
+            # A newer open cancels this one: its article's loading note is not ours to clear.
+            if self.opened is not None and self.opened.id == article_id:
+                self.reading.loading_text = False
         if detail is not None and self.opened is not None and self.opened.id == article_id:
             self.show(detail)
             if quote is not None:
