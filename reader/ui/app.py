@@ -460,29 +460,11 @@ class MainScreen(Screen[None]):
     def set_read(self, ids: list[int], read: bool) -> None:
         self.write("set_read", ids, read)
         rows = self.article_list.rows
-        delta: dict[int, int] = {}  # feed id -> change in its unread count
         for article_id in ids:
             index = self.article_list.index_of(article_id)
-            if index is None:  # not on screen: count from the database instead
-                self.refresh_counts_soon()
-                return
-            row = rows[index]
-            if row.read != read:
-                self.article_list.update_row(dataclasses.replace(row, read=read))
-                delta[row.feed_id] = delta.get(row.feed_id, 0) + (-1 if read else 1)
-        if delta:
-            self.apply_unread_delta(delta)
-
-    def apply_unread_delta(self, delta: dict[int, int]) -> None:
-        """Adjust the unread counts in place (no query, no rebuild of the feed picker)."""
-        self.counts = dict(self.counts)
-        self.counts["unread"] = max(0, self.counts.get("unread", 0) + sum(delta.values()))
-        self.feeds = [
-            dataclasses.replace(f, unread=max(0, f.unread + delta[f.id])) if f.id in delta else f
-            for f in self.feeds
-        ]
-        self.feed_filter.update_unread(self.feeds, self.counts)
-        self.update_status()
+            if index is not None and rows[index].read != read:
+                self.article_list.update_row(dataclasses.replace(rows[index], read=read))
+        self.refresh_counts_soon()
 
     def action_select_article(self) -> None:
         row = self.article_list.current

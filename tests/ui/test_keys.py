@@ -354,22 +354,3 @@ async def test_s_keeps_the_reading_place_and_highlight(sample_store, app_for) ->
         assert screen.opened is not None and screen.opened.starred
         assert screen.reading.scroll_y == before
         assert screen.reading.highlighted == detail.quotes[-1]
-
-
-async def test_m_updates_the_unread_counts_in_place(sample_store, app_for) -> None:
-    app = app_for(sample_store)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = main(app)
-        row = screen.article_list.current
-        assert row is not None and not row.read
-        before = screen.counts["unread"]
-        feed_before = next(f.unread for f in screen.feeds if f.id == row.feed_id)
-        await pilot.press("m")
-        await pilot.pause()
-        assert screen.counts["unread"] == before - 1
-        assert next(f.unread for f in screen.feeds if f.id == row.feed_id) == feed_before - 1
-        screen.wait_writes()
-        assert sample_store.counts()["unread"] == before - 1  # the database agrees
-        assert {f.id: f.unread for f in sample_store.feeds()} == {
-            f.id: f.unread for f in screen.feeds
-        }

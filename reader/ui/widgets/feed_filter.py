@@ -60,23 +60,6 @@ class FeedFilter(PaneList):
         self._counts = dict(counts)
         self._rebuild()
 
-    def update_unread(self, feeds: Sequence[FeedRow], counts: dict[str, int]) -> None:
-        """Show new unread counts without rebuilding the list (one prompt per changed row)."""
-        if len(feeds) != len(self._feeds) or self.option_count != 3 + len(feeds):
-            self.set_feeds(feeds, counts)
-            return
-        width = max(12, (self.scrollable_content_region.width or 32) - 3)
-        if counts.get("unread") != self._counts.get("unread"):
-            prompt = _prompt("Unread", counts.get("unread"), width, "bold")
-            self.replace_option_prompt_at_index(1, prompt)
-        for i, (old, new) in enumerate(zip(self._feeds, feeds, strict=True)):
-            if old.unread != new.unread:
-                title = line(new.title, 200) or line(new.url, 200)
-                label = ("⚠ " if new.last_error else "") + title
-                self.replace_option_prompt_at_index(3 + i, _prompt(label, new.unread, width))
-        self._feeds = list(feeds)
-        self._counts = dict(counts)
-
     def _rebuild(self) -> None:
         keep = self.highlighted
         width = max(12, (self.scrollable_content_region.width or 32) - 3)  # option padding
