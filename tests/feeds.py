@@ -19,7 +19,7 @@ def rss(items: list[dict[str, str]], title: str = "Loopback News", link: str = "
                 parts.append(f"<{key}>{escape(item[key])}</{key}>")
         parts.append("</item>")
     parts.append("</channel></rss>")
-    return "\n".join(parts).encode("utf-8")
+    return "\n".join(parts).encode("utf-8", "xmlcharrefreplace")  # a lone surrogate: &#55296;
 
 
 def atom(entries: list[dict[str, str]], title: str = "Atom Loopback") -> bytes:
@@ -37,7 +37,7 @@ def atom(entries: list[dict[str, str]], title: str = "Atom Loopback") -> bytes:
             f'</updated><summary type="html">{escape(e.get("summary", ""))}</summary></entry>'
         )
     parts.append("</feed>")
-    return "\n".join(parts).encode("utf-8")
+    return "\n".join(parts).encode("utf-8", "xmlcharrefreplace")  # a lone surrogate: &#55296;
 
 
 def rdf(items: list[dict[str, str]], title: str = "RDF Loopback") -> bytes:
@@ -56,7 +56,7 @@ def rdf(items: list[dict[str, str]], title: str = "RDF Loopback") -> bytes:
             f"</dc:date><description>{escape(i.get('description', ''))}</description></item>"
         )
     parts.append("</rdf:RDF>")
-    return "\n".join(parts).encode("utf-8")
+    return "\n".join(parts).encode("utf-8", "xmlcharrefreplace")  # a lone surrogate: &#55296;
 
 
 def article_page(title: str, paragraphs: list[str], *, author: str = "Ann Writer") -> bytes:

@@ -183,16 +183,9 @@ def _fragment_text(html: str) -> str:
     """Plain text of an HTML fragment, paragraphs separated by blank lines."""
     if "<" not in html and "&" not in html:
         return html
-    try:
-        from reader.core.extract import html_fragment_to_text
-    except ImportError:  # pragma: no cover - during bootstrap
-        html_fragment_to_text = None
-    if html_fragment_to_text is not None:
-        return html_fragment_to_text(html)
-    try:
-        return lxml.html.fragment_fromstring(html, create_parent="div").text_content()
-    except (ValueError, lxml.etree.ParserError):
-        return html
+    from reader.core.extract import html_fragment_to_text  # lazily: it loads readability
+
+    return html_fragment_to_text(html)
 
 
 def _text_of(detail: Mapping[str, Any] | None, fallback: str) -> str:

@@ -6,7 +6,6 @@ import codecs
 import logging
 import re
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from reader.core import extract
 from reader.core.extract import article_text, decode_html, extract_article, html_fragment_to_text
 from reader.errors import ExtractError
+from tests.metrics import token_f1
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEED_HTML = SHARED / "corpus" / "seed-article.html"
@@ -550,17 +550,6 @@ def test_fragment_strips_control_characters() -> None:
 # ---------------------------------------------------------------------------
 # The seed article (acceptance criterion)
 # ---------------------------------------------------------------------------
-
-
-def token_f1(predicted: str, truth: str) -> float:
-    """Bag-of-\\w+-tokens F1, as in shared/eval/README.md."""
-    pred = Counter(re.findall(r"\w+", predicted))
-    gold = Counter(re.findall(r"\w+", truth))
-    overlap = sum((pred & gold).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(pred.values()), overlap / sum(gold.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @pytest.mark.skipif(not SEED_HTML.exists(), reason=f"shared corpus absent: {SEED_HTML}")

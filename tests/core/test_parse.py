@@ -198,3 +198,24 @@ def test_json_feed() -> None:
     e = feed.entries[0]
     assert (e.key, e.title, e.summary, e.author) == ("1", "One", "Hello there", "Ann")
     assert e.published == calendar.timegm((2026, 11, 20, 10, 0, 0))
+
+
+def test_lone_surrogates_are_dropped_or_refused_clearly(tmp_path) -> None:
+    from reader.core.store import Store
+
+    # JSON escapes decode to lone surrogates, which SQLite and the terminal cannot take.
+    doc = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "J\\ud800",'
+        ' "items": [{"id": "g\\udfffh", "url": "https://n.example/s", "title": "a\\ud800b"}]}'
+    )
+    feed = parse(doc.encode())
+    entry = feed.entries[0]
+    assert (feed.title, entry.title, entry.key) == ("J", "ab", "gh")
+    with Store(tmp_path / "s.db") as store:
+        store.store_entries(store.add_feed(URL), feed.entries)
+        assert store.counts()["articles"] == 1
+    # In XML, feedparser itself fails on "&#55296;": a clear per-feed error, not a crash.
+    body = rss([{"title": "a\ud800b", "link": "https://n.example/s"}])
+    assert b"&#55296;" in body
+    with pytest.raises(FeedError, match="could not be parsed"):
+        parse(body)

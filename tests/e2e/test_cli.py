@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
 from collections import Counter
@@ -13,6 +12,7 @@ import pytest
 
 from tests.conftest import SHARED, LoopbackServer, Route
 from tests.feeds import LONG_PARAGRAPHS, article_page, atom, rdf, rss
+from tests.metrics import token_f1
 
 
 def _items(server: LoopbackServer, n: int, prefix: str = "story") -> list[dict[str, str]]:
@@ -418,16 +418,6 @@ def test_analyze_txt_and_html(cli, tmp_path) -> None:
         assert records[1]["text"][q["start"] : q["end"]] == q["text"]
 
 
-def _token_f1(predicted: str, gold: str) -> float:
-    p = Counter(re.findall(r"\w+", predicted.lower()))
-    g = Counter(re.findall(r"\w+", gold.lower()))
-    overlap = sum((p & g).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 def test_seed_article_through_analyze(cli) -> None:
     seed = SHARED / "corpus" / "seed-article.html"
     if not seed.exists():
@@ -436,7 +426,7 @@ def test_seed_article_through_analyze(cli) -> None:
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     gold = (SHARED / "corpus" / "seed-article.clean.txt").read_text(encoding="utf-8")
-    assert _token_f1(record["text"], gold) >= 0.97
+    assert token_f1(record["text"], gold) >= 0.97
 
 
 def test_refresh_stores_quotes_and_people(cli, server) -> None:
