@@ -67,6 +67,7 @@ _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
 _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
 _SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
 _SIGNATURE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}(?:[ ][A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}){0,4}")
+_SIGNATURE_AFTER_MARK = re.compile(r"[”\"».!?’][ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
 _LABEL = re.compile(r"([A-Z][A-Z.’'\-]{1,20}(?:[ ][A-Z][A-Z.’'\-]{1,20}){0,2}):[ ]")
 _ROLE_LEAD = re.compile(r"(?:[a-z]{1,20}[ ]){0,2}([a-z]{2,20})[ ]")
 _NAMING = re.compile(
@@ -747,6 +748,23 @@ class _Attributor:
             return None
         return _Cand(n.start(), n.end(), "name", n.group().rstrip(".")), "signed"
 
+    def paragraph_signature(self, s: Span) -> tuple[_Cand, str] | None:
+        """A paragraph that opens with a quotation and closes with “…” ― Name is Name's."""
+        if s.para >= len(self.paras):
+            return None
+        pa, pz = self.paras[s.para]
+        if s.open_at - pa > 1:
+            return None
+        last = None
+        for m in _SIGNATURE_AFTER_MARK.finditer(self.text, max(s.close_end, pz - 120), pz):
+            last = m
+        if last is None:
+            return None
+        n = _SIGNATURE_NAME.match(self.text, last.end(), pz)
+        if not n or self.text[n.end() : pz].strip(" .\t\u00a0"):
+            return None
+        return _Cand(n.start(), n.end(), "name", n.group().rstrip(".")), "signed"
+
     def dashed(self, s: Span) -> tuple[_Cand, str] | None:
         """Sen. X -- “…” -- and Y: the name right before the opening dash speaks."""
         d = _DASH_BEFORE.search(self.masked, max(0, s.open_at - 8), s.open_at)
@@ -817,7 +835,7 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
             s1a = min(at.end_after(s.close_end), s.close_end + _WINDOW)
         found = (
             at.label(s) or at.signature(s) or at.dashed(s) or at.after(s, s1a) or at.before(s, s0)
-        ) or at.according_in(s0, s1)
+        ) or (at.according_in(s0, s1) or at.paragraph_signature(s))
         res = _Result(None, None, None, False)
         if found:
             cand, cue = found
