@@ -45,6 +45,7 @@ _LOWER_WORD_BEFORE = re.compile(
 _ROLE_WINDOW = re.compile(r"((?:[\w’'.\-]{1,25},? ){1,7})$")
 _APPOSITIVE_AFTER = re.compile(
     r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?)(?:[,;]|\.(?=\s|$))"
+    r"|[ ]?(?:—|–|--)[ ]?((?:the |a |an )?[^,;:.\n“”\"()—–]{2,90}?)[ ]?(?:—|–|--)"
 )
 _MONEY_OR_NUMBER = re.compile(r"\d")
 _ORG_OF_BEFORE = re.compile(r"\b([A-Z][a-z]{2,20}) (?:of|on|for) (?:the )?$")
@@ -338,7 +339,7 @@ def _role_after(text: str, seg_end: int) -> str | None:
     m = _APPOSITIVE_AFTER.match(text, seg_end, seg_end + 120)
     if not m:
         return None
-    phrase = m.group(1).strip()
+    phrase = (m.group(1) or m.group(2)).strip()
     words = phrase.split()
     if not words or len(words) > 14 or _MONEY_OR_NUMBER.match(phrase):
         return None
@@ -419,6 +420,8 @@ class _Builder:
         if cands:
             idx = min(cands, key=lambda c: self.entities[c].first)
             self._add_mention(idx, start, seg.end, alias)
+            if gender and not self.entities[idx].gender:  # "Laurence Tribe" ... "Mr. Tribe"
+                self.entities[idx].gender = gender
             if self.entities[idx].role is None and titles and titles[-1] not in _SOCIAL_TITLES:
                 self.entities[idx].role = " ".join(seg.words[:i])
             return True

@@ -429,10 +429,12 @@ class _Attributor:
         app = _ROLE_APPOSITIVE_END.match(t, m.end, m.end + 130)
         if app and any(w in lex.ROLE_NOUNS for w in app.group(1).lower().split()[:5]):
             return True  # "…, Henry Crespo, president of the caucus." introduces a speaker
-        words = t[max(0, m.start - 80) : m.start].split()
+        lo = max(0, m.start - 80, t.rfind("\n", max(0, m.start - 80), m.start) + 1)
+        words = t[lo : m.start].split()
         while (
             words
             and not words[-1].endswith(",")
+            and not _ends_sentence(words[-1])
             and (
                 words[-1][:1].isupper()
                 or words[-1].lower() in lex.ROLE_NOUNS
@@ -479,6 +481,8 @@ class _Attributor:
                 ent = self.index.entities[m.entity]
                 if ent.gender not in ("", want):
                     continue
+                if fallback is None and self.possessive_in_sentence(m, pos):
+                    return ent.name  # "X's advice earned him a hearing, where he said …"
                 if last is not None and last[0] > m.end and pos - last[0] < 1500:
                     spk = self.index.entities[last[1]]
                     if spk.gender in ("", want):
@@ -495,6 +499,15 @@ class _Attributor:
                 if t[o.start] != _MASK:
                     return o.name
         return None
+
+    def possessive_in_sentence(self, m: Mention, pos: int) -> bool:
+        """``m`` is "X's" in the sentence that holds ``pos`` and the only person named in it."""
+        if self.masked[m.end : m.end + 2] not in ("’s", "'s"):
+            return False
+        s0, _ = self.sentence(pos, pos)
+        return m.start >= s0 and not any(
+            o.entity != m.entity for o in self.index.mentions_between(s0, pos)
+        )
 
     def plural_subject(self, pos: int) -> str | None:
         """ "they wrote" after "Critics of the program, like …, see …": the plural subject."""
@@ -782,6 +795,14 @@ class _Attributor:
                 if follow and follow[0].start <= ce + 4:
                     return follow[0], "according to"
         return None
+
+
+def _ends_sentence(word: str) -> bool:
+    """ "School." ends a sentence; "Mr.", "Sen." and the initial "H." do not."""
+    if word[-1:] not in ".!?":
+        return False
+    bare = word.rstrip(".!?").lower()
+    return len(bare) > 1 and bare not in lex.ABBREVIATIONS and "." not in bare
 
 
 def _words_in(text: str, a: int, z: int) -> int:
