@@ -296,6 +296,9 @@ ROLE_NOUNS = _words(
     fisherman miner officer constable inspector ranger guard firefighter paramedic teacher
     principal headteacher lecturer scholar economist mayor councillor governor chair
     announcer narrator reader viewer caller listener commentator blogger poster
+    readers viewers callers listeners visitor visitors tourist tourists passenger passengers
+    customer customers shopper shoppers parent parents patient patients citizen citizens
+    fan fans local locals islander islanders villager villagers user users commuter commuters
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").
@@ -464,6 +467,7 @@ ADVERBS_BEFORE_CUE = _words(
     """
     also later then has had have was is once previously recently again first further
     had earlier subsequently would will could might may often repeatedly once still
+    now never always just even soon already
     """
 )
 

@@ -68,6 +68,16 @@ _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
 _SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
 _SIGNATURE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}(?:[ ][A-ZÀ-ÖØ-Þ][\w’'.\-]{0,30}){0,4}")
 _SIGNATURE_AFTER_MARK = re.compile(r"[”\"».!?’][ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
+# A plural group right before a cue: "Mexicans often say", "Many residents say".
+_GROUP_BEFORE = re.compile(
+    r"(?<![\w’'])((?:[Mm]any|[Mm]ost|[Ss]ome|[Ff]ew|[Aa]ll|[Bb]oth|[Tt]he)[ ])?"
+    r"([A-Za-z][a-z\-]{2,24}s)[ ]((?:[a-z]{2,12}[ ]){0,2})$"
+)
+_GROUP_ENDINGS = ("ans", "ese", "is", "ers", "ists", "ats", "ites")
+# A verb within the first words after a subject: "The piece used …", "Smith has a question".
+_VERB_NEAR = re.compile(
+    r"(?:[ ][\w’'\-]{1,20}){0,3}?[ ](?:[a-z]{2,16}ed|has|had|was|is|read|reads)\b"
+)
 _LABEL = re.compile(r"([A-Z][A-Z.’'\-]{1,20}(?:[ ][A-Z][A-Z.’'\-]{1,20}){0,2}):[ ]")
 _ROLE_LEAD = re.compile(r"(?:[a-z]{1,20}[ ]){0,2}([a-z]{2,20})[ ]")
 _NAMING = re.compile(
@@ -405,6 +415,8 @@ class _Attributor:
             return c.value
         if c.kind == "name":
             return self.name_to_person(c.value)
+        if c.kind == "group":
+            return c.value
         if c.kind == "pronoun":
             return self.resolve_pronoun(c.start, c.value)
         return self.resolve_descriptor(c)
@@ -675,12 +687,15 @@ class _Attributor:
                 continue
             prior = [c for c in cands if c.end <= cs]
             if not prior or prior[-1].end < cs - 3:
-                subj = self.name_before(a, cs)  # "Russia insisted that …", "Jordan said"
+                # "Russia insisted that …", "Jordan said", "Mexicans often say"
+                subj = self.name_before(a, cs) or self.group_before(a, cs)
                 if subj is not None:
                     prior.append(subj)
             strong = [c for c in prior if c.kind in ("person", "pronoun", "name")]
             if prior and self.inside_report(prior[-1], a):
                 continue  # "X said it would tell …, “…”": the subject of the outer cue
+            if prior and self.right_before(prior[-1], cs):
+                return prior[-1], w  # "If we …, a reader would now ask: “…”"
             if strong:
                 # "X sings to Y before asking her, “…”": the subject, not the object.
                 for c in reversed(strong):
@@ -697,6 +712,14 @@ class _Attributor:
             if named:
                 return named
         return None
+
+    def right_before(self, c: _Cand, cs: int) -> bool:
+        """``c`` stands right before the cue, with at most adverbs between: "X now asks"."""
+        gap = _SUBJECT_VERB_GAP.fullmatch(self.masked, c.end, cs)
+        if not gap or self.masked[c.end : c.end + 1] == ",":
+            return False
+        words = gap.group(1).split()
+        return all(w in lex.ADVERBS_BEFORE_CUE or w.endswith("ly") for w in words)
 
     def clause_subject(self, prior: list[_Cand], a: int, cs: int, w: str) -> _Cand | None:
         """“Groups granted X an extension, saying “…”": a participle's subject opens the clause."""
@@ -727,6 +750,23 @@ class _Attributor:
         if k > 0 and self.masked[k - 1 : k] not in (" ", "\n", ","):
             return None
         return _Cand(k, m.end(1), "name", m.group(1))
+
+    def group_before(self, a: int, cs: int) -> _Cand | None:
+        """A group as the subject right before a cue: "Mexicans often say", "many voters say"."""
+        m = _GROUP_BEFORE.search(self.masked, max(a, cs - 70), cs)
+        if not m or any(w not in lex.ADVERBS_BEFORE_CUE for w in m.group(3).split()):
+            return None
+        word = m.group(2)
+        low = word.lower()
+        if word[0].isupper():
+            if not low.endswith(_GROUP_ENDINGS) or low in lex.PLACES:
+                return None
+        elif low not in lex.ROLE_NOUNS and low[:-1] not in lex.ROLE_NOUNS and low != "people":
+            return None
+        lead = self.masked[max(a, m.start() - 2) : m.start()]
+        if m.group(1) is None and lead.strip() not in ("", ",", ";", ":") and m.start() > a:
+            return None  # "… attacked Republicans say": not where a subject stands
+        return _Cand(m.start(), m.end(2), "group", m.group(0)[: m.end(2) - m.start()])
 
     def name_after(self, pos: int, z: int, cue: str) -> tuple[_Cand, str] | None:
         """An unknown capitalised name right after an inverted cue: 'said Burman'."""
@@ -777,6 +817,25 @@ class _Attributor:
         if not n or self.text[n.end() : pz].strip(" .\t\u00a0"):
             return None
         return _Cand(n.start(), n.end(), "name", n.group().rstrip(".")), "signed"
+
+    def colon_subject(self, s: Span, s0: int) -> tuple[_Cand, str] | None:
+        """“…” after "The piece used her words as its headline:": the sentence's subject."""
+        lead = self.masked[s0 : s.open_at].rstrip()
+        if not lead.endswith(":") or _MASK in lead or "\n" in lead:
+            return None
+        k = s0 + len(lead) - len(lead.lstrip())
+        cands = self.candidates(k, s0 + len(lead))
+        if not cands or cands[0].start != k or cands[0].kind == "pronoun":
+            return None
+        first = cands[0]
+        if first.kind == "person" and not self.is_subject(
+            Mention(first.start, first.end, int(first.value))
+        ):
+            return None
+        rest = self.masked[first.end : s0 + len(lead) - 1]
+        if not rest.strip() or not _VERB_NEAR.match(rest):
+            return None  # "Smith: “…”" is a label, left to the other rules
+        return first, "colon"
 
     def dashed(self, s: Span) -> tuple[_Cand, str] | None:
         """Sen. X -- “…” -- and Y: the name right before the opening dash speaks."""
@@ -856,7 +915,7 @@ def attribute(text: str, spans: list[Span], index: PeopleIndex) -> list[Quote]:
             s1a = min(at.end_after(s.close_end), s.close_end + _WINDOW)
         found = (
             at.label(s) or at.signature(s) or at.dashed(s) or at.after(s, s1a) or at.before(s, s0)
-        ) or (at.according_in(s0, s1) or at.paragraph_signature(s))
+        ) or (at.according_in(s0, s1) or at.paragraph_signature(s) or at.colon_subject(s, s0))
         res = _Result(None, None, None, False)
         if found:
             cand, cue = found
