@@ -297,8 +297,8 @@ ROLE_NOUNS = _words(
     principal headteacher lecturer scholar economist mayor councillor governor chair
     announcer narrator reader viewer caller listener commentator blogger poster
     readers viewers callers listeners visitor visitors tourist tourists passenger passengers
-    customer customers shopper shoppers parent parents patient patients citizen citizens
-    fan fans local locals islander islanders villager villagers user users commuter commuters
+    customer customers shopper shoppers parents patients citizen citizens
+    fans locals islander islanders villager villagers user users commuter commuters
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").

@@ -63,6 +63,13 @@ _BARE_PLURAL = re.compile(r"\b([A-Za-z][a-z\-]{2,20}s)[ ](?=[a-z])")
 _CAP_BEFORE = re.compile(r"([A-Z][a-z][\w\-]{0,24}(?:[ ][A-Z][\w\-]{1,24}){0,3})[ ]{1,2}$")
 _ROLE_APPOSITIVE_END = re.compile(r",[ ]([^,.;:\n“”\"]{2,120})\.(?:\s|$)")
 _PUT_IT = re.compile(r"\bput it\b")
+# "Melanie said yes": the cue has its own object and reports no quotation.
+_OWN_OBJECT = re.compile(r"[ ](?:yes|no|nothing|little)\b")
+# Speaking about something: "went on about “…”", "talked of “…”", "railed against “…”".
+_TOPIC_CUE = re.compile(
+    r"\b(?:(?:went|go|goes|going)[ ]on|talked|talks|talking|spoke|speaks|speaking|ranted|"
+    r"rants|railed|rails|raved|raves)[ ](?:about|of|against)(?=[ ])"
+)
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ ]")
 _INVERTED_LEAD = re.compile(r"[\s,—–\-]{0,6}")
 _SIGNATURE = re.compile(r"[ \t\u00a0]{0,3}(?:―|—|–|--)[ \t\u00a0]{0,3}")
@@ -129,6 +136,8 @@ _PLURAL_SUBJECT = re.compile(
     r"([A-Z][a-z]{2,20})(?:[ ]of[ ](?:the[ ])?[\w\-]{1,20}(?:[ ][a-z]{1,20}){0,2})?"
 )
 _PREV_WORD = re.compile(r"([A-Za-z]{1,10})[ ]$")
+_ADJECTIVE_ENDINGS = ("ing", "al", "ed", "ful", "ous", "ive", "ic", "est")
+_PREV_TWO = re.compile(r"([A-Za-z]{1,10})[ ]([a-z]{2,14})[ ]$")
 _DETERMINERS = frozenset("the a an this his her its their our my your every each".split())
 _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 # A finite auxiliary right after a name makes the name the clause subject: "X was", "X has".
@@ -380,7 +389,11 @@ class _Attributor:
         for m in _WORD.finditer(t):
             w = m.group()
             if w.islower():
-                if w in lex.CUE_VERBS and not self.noun_use(m.start(), m.end(), w):
+                if (
+                    w in lex.CUE_VERBS
+                    and not self.noun_use(m.start(), m.end(), w)
+                    and not _OWN_OBJECT.match(t, m.end(), m.end() + 10)
+                ):
                     out.append((m.start(), m.end(), w))
             elif w[0].isupper() and w[1:].islower() and w.lower() in lex.SPEECH_VERBS:
                 out.append((m.start(), m.end(), w.lower()))
@@ -388,6 +401,8 @@ class _Attributor:
             out.append((m.start(), m.end(), "according to"))
         for m in _PUT_IT.finditer(t):  # "as X put it, “…”"
             out.append((m.start(), m.end(), "put it"))
+        for m in _TOPIC_CUE.finditer(t):  # "as Trump went on about “…”"
+            out.append((m.start(), m.end(), "spoke about"))
         out.sort()
         return out
 
@@ -399,7 +414,18 @@ class _Attributor:
         if w.endswith(("ing", "ed")):
             return False
         prev = _PREV_WORD.search(t, max(0, a - 12), a)
-        return bool(prev) and prev.group(1).lower() in _DETERMINERS
+        if prev and prev.group(1).lower() in _DETERMINERS:
+            return True
+        # "his closing remarks": a determiner and a modifier before a plural.
+        two = _PREV_TWO.search(t, max(0, a - 30), a)
+        return (
+            bool(two)
+            and w.endswith("s")
+            and two.group(1).lower() in _DETERMINERS
+            and two.group(2).endswith(_ADJECTIVE_ENDINGS)
+            and two.group(2) not in lex.ROLE_NOUNS
+            and two.group(2) not in lex.ORG_NOUNS
+        )
 
     def cues(self, a: int, z: int) -> list[tuple[int, int, str]]:
         """Cue verbs starting in ``[a, z)`` and ending by ``z``."""
@@ -685,6 +711,8 @@ class _Attributor:
                 if follow:
                     return follow[0], w
                 continue
+            if w == "spoke about" and s.end > s.start and _is_title(self.text, s):
+                continue  # "talking about “Collapse: How Societies Fail”": a book, not words
             prior = [c for c in cands if c.end <= cs]
             if not prior or prior[-1].end < cs - 3:
                 # "Russia insisted that …", "Jordan said", "Mexicans often say"
