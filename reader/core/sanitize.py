@@ -38,6 +38,11 @@ def sanitize(text: str | None, limit: int | None = None) -> str:
         return ""
     if limit is not None and len(text) > limit * 4:
         text = text[: limit * 4]
+    # Fast path: printable text (no C0/C1 control, format, separator or surrogate character,
+    # newlines and tabs aside) cannot match any pattern below.
+    probe = text.replace("\n", " ").replace("\t", " ") if "\n" in text or "\t" in text else text
+    if probe.isprintable():
+        return text[:limit] if limit is not None and len(text) > limit else text
     text = _NEWLINES.sub("\n", text)
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)

@@ -235,3 +235,37 @@ def test_queueing_for_a_busy_host_neither_eats_the_deadline_nor_blocks_others() 
     assert not [r for r in results if isinstance(r, Exception)]
     # The other host is served at once, not after the busy host's queue.
     assert other_after < 0.5
+
+
+def test_origin_pools_reuse_connections_and_close_idle_origins() -> None:
+    """One small pool per origin: connections are reused, and idle origins past the cap close."""
+    from reader.core.fetch import _OriginPools
+    from tests.conftest import LoopbackServer
+
+    servers = [LoopbackServer() for _ in range(4)]
+    try:
+        urls = [s.add("/f", b"<rss/>") for s in servers]
+
+        async def go() -> tuple[int, int, int, list[int]]:
+            lim = FetchLimits(max_in_flight=2, per_host=2)
+            transport = _OriginPools(per_host=2, max_idle=2)
+            async with make_client(lim, transport=transport) as client:
+                f = Fetcher(client, lim)
+                for _ in range(3):  # same origin three times: one pool, one connection
+                    assert (await f.get(urls[0])).body == b"<rss/>"
+                first = len(transport._pools)
+                (pool,) = transport._pools.values()
+                connections = len(pool._pool.connections)  # keep-alive: one TCP connection
+                for url in urls[1:]:
+                    await f.get(url)
+                await asyncio.sleep(0.05)  # let the idle pools close
+                return first, connections, len(transport._pools), [len(s.requests) for s in servers]
+
+        first, connections, after, hits = run(go())
+        assert first == 1
+        assert connections == 1
+        assert after == 2  # four origins used, only the cap's worth kept
+        assert hits == [3, 1, 1, 1]
+    finally:
+        for s in servers:
+            s.close()
