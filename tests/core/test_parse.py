@@ -219,3 +219,19 @@ def test_lone_surrogates_are_dropped_or_refused_clearly(tmp_path) -> None:
     assert b"&#55296;" in body
     with pytest.raises(FeedError, match="could not be parsed"):
         parse(body)
+
+
+def test_xml_base_resolves_relative_links_the_same_every_time() -> None:
+    """feedparser's base-URI joining is memoised: nested xml:base still resolves, repeatedly."""
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/">'
+        b"<title>t</title>"
+        b'<entry xml:base="2026/"><id>e1</id><title>a</title><link href="post.html"/></entry>'
+        b'<entry><id>e2</id><title>b</title><link href="other.html"/></entry></feed>'
+    )
+    for _ in range(3):
+        parsed = parse_feed(body, {"content-type": "application/atom+xml"}, "https://ex.org/f.xml")
+        assert [e.link for e in parsed.entries] == [
+            "https://ex.org/blog/2026/post.html",
+            "https://ex.org/blog/other.html",
+        ]
