@@ -298,7 +298,8 @@ ROLE_NOUNS = _words(
     announcer narrator reader viewer caller listener commentator blogger poster
     readers viewers callers listeners visitor visitors tourist tourists passenger passengers
     customer customers shopper shoppers parents patients citizen citizens
-    fans locals islander islanders villager villagers user users commuter commuters
+    questioner moderator interviewer fans locals islander islanders villager villagers
+    user users commuter commuters
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").
@@ -311,7 +312,7 @@ ORG_NOUNS = _words(
     advertisement narrator piece clip video book memo email message filing lawsuit complaint
     document release website page blog editorial column documentary film broadcast program
     programme show team ruling decision opinion order verdict indictment motion brief
-    tweet post
+    tweet post finding findings analysis audit
     """
 )
 

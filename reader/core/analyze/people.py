@@ -525,7 +525,12 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
                 if tail and not _is_org(tail) and tail[-1] not in lex.PLACES:
                     b.full_name(seg, g, [*titles, *lows[k:g]])
                     continue
-            if len(rest) > 3:
+            core = len(rest) - sum(1 for w in rest[1:] if w in _SUFFIXES)  # "Dalton R. Whitaker II"
+            if core > 4 or (
+                core == 4
+                and not _followed_by_cue(text, seg.end)
+                and not _role_after(text, seg.end)  # "Aung San Suu Kyi, the leader of …"
+            ):
                 continue
             pending.append((seg, k, titles))
 

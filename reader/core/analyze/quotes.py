@@ -55,7 +55,7 @@ _SENT_END = re.compile(r"[.!?]{1,3}+[)\]]?(?=[ \t\u00a0]{1,5}+[^a-z\s])")
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+){0,3}+")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b")
 _DESCRIPTOR = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|"
+    r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|"
     r"[Oo]ther|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our|[A-Z][\w.\-]{1,20}['’]s)[ ]"
     r"((?:[\w’'.\-]{1,24}[ ]){0,4}[\w’'.\-]{1,24})"
 )
@@ -91,6 +91,7 @@ _NAMING = re.compile(
     r"\b(?:call|calls|called|calling|dub|dubbed|nickname|nicknamed|label|labelled|labeled|"
     r"brand|branded|term|termed|known as|titled|entitled|named)\b"
 )
+_DESC_STOP = frozenset("with of for in at on to by from about and or but who that which".split())
 _DESC_SKIP = frozenset("the a an one another his her their its former current then new".split())
 _ROLE_ABBREV = {
     "senator": ("sen", "sen."),
@@ -368,12 +369,17 @@ class _Attributor:
             for word in m.group(1).split(" "):
                 head = word.rstrip(".,;:")
                 if head.islower() and (
-                    head in lex.ROLE_NOUNS or head in lex.ORG_NOUNS or head in _PLURAL_ORG_HEADS
+                    head in lex.ROLE_NOUNS
+                    or head in lex.ORG_NOUNS
+                    or head in _PLURAL_ORG_HEADS
+                    or (head[-1:] == "s" and head[:-1] in lex.ROLE_NOUNS)  # "their attorneys"
                 ):
                     end = pos + len(head)
                     if not any(s <= m.start() < e or m.start() <= s < end for s, e in taken):
                         out.append(_Cand(m.start(), end, "desc", head))
                     break
+                if head.lower() in _DESC_STOP:
+                    break  # "a forum with military leaders": the phrase ended at "with"
                 pos += len(word) + 1
         for m in _BARE_PLURAL.finditer(t, a, z):
             if m.group(1).lower() in lex.ROLE_NOUNS:
@@ -554,8 +560,24 @@ class _Attributor:
         for m in _PLURAL_SUBJECT.finditer(self.masked, a, pos):
             head = m.group(1).lower()
             if head in lex.ROLE_NOUNS and head.endswith("s") and m.start() in self.bound_set:
-                best = m.group().rstrip(" ,")
-        return best
+                best = (m.start(), m.group().rstrip(" ,"))
+        # "The city's transit workers met on Monday. They said: …": a plural descriptor.
+        for b in reversed(self.bounds[bisect_left(self.bounds, a) : bisect_left(self.bounds, pos)]):
+            if best is not None and b <= best[0]:
+                break
+            d = _DESCRIPTOR.match(self.masked, b, min(pos, b + 120))
+            if d is None:
+                continue
+            k = d.start(1)
+            for word in d.group(1).split(" "):
+                low = word.rstrip(".,;:")
+                if low.lower() in _DESC_STOP or not low.islower():
+                    break
+                if low in _PLURAL_ORG_HEADS or (low[-1:] == "s" and low[:-1] in lex.ROLE_NOUNS):
+                    return self.masked[b : k + len(low)]
+                k += len(word) + 1
+            break
+        return best[1] if best else None
 
     def context_words(self, idx: int) -> set[str]:
         """Lower-case words of an entity's role, aliases and the text around its mentions."""
