@@ -451,6 +451,8 @@ CUE_VERBS = _words(
     interject interjected interrupt interrupted begin began plead pleaded fume fumed
     sigh sighed laugh laughed smile smiled nod nodded grin grinned snap snapped
     acknowledging quoting quoted explaining
+    attack attacks attacked denounce denounces denounced condemn condemns condemned
+    decry decries decried
     """
 )
 # Cue verbs that usually take a full quotation (used to prefer "said" over "called").
@@ -480,6 +482,8 @@ WEAK_CUES = _words(
     accuse accuses accused mock mocked tout touts touted think thinks thought believe
     believes believed hope hopes hoped worry worried wonder wondered find finds found
     smile smiled nod nodded grin grinned laugh laughed sigh sighed
+    attack attacks attacked denounce denounces denounced condemn condemns condemned
+    decry decries decried
     """
 )
 # Words that open a subordinate clause; a name after one is not the quote's speaker.

@@ -706,8 +706,9 @@ class _Attributor:
         if "\n" in t[p0 : cue[0]] or _MASK in t[p0 : cue[0]]:
             return None
         for subj in reversed([c for c in cands if c.end <= cue[0]]):
-            if any(w in lex.SUBORDINATORS for w in t[p0 : subj.start].lower().split()):
-                return None
+            lead = t[p0 : subj.start].lower().split()
+            if lead != ["as"] and any(w in lex.SUBORDINATORS for w in lead):
+                return None  # "“…,” as a memo put it": "as" opens the speaker's clause
             gap = _SUBJECT_VERB_GAP.fullmatch(t, subj.end, cue[0])
             if not gap:
                 continue
