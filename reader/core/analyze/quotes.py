@@ -145,6 +145,20 @@ _GAP = re.compile(r"(?:[A-Za-z.\-]{1,20}[ ]){0,6}")
 _AUX_AFTER = re.compile(r"[ ](?:was|is|were|are|has|had|have|will|would|could|can|did|does)\b")
 # A cue verb (and "that") right before a candidate: "said it would tell …" is reported speech.
 _CUE_THEN = re.compile(r"([a-z]{2,14})[ ](?:that[ ])?$")
+# A person known only by a gendered noun: "my mother", "a woman who …", "the woman's".
+_KIN_NOUNS = (
+    "woman|man|mother|father|wife|husband|daughter|son|sister|brother|aunt|uncle|"
+    "grandmother|grandfather|girl|boy|widow|widower|niece|nephew|girlfriend|boyfriend|"
+    "mom|dad|mum|lady"
+)
+_GENDERED_DESC = re.compile(
+    r"\b([Mm]y|[Oo]ur|[Tt]he|[Aa]n?)[ ](?:[a-z0-9][\w\-]{0,20}[ ]){0,2}(" + _KIN_NOUNS + r")\b"
+)
+_NAME_NEXT = re.compile(r",?[ ][A-Z][a-z]")
+_CLAUSE_OPENERS = frozenset("when while as after because since if that and but".split())
+_KIN_GENDER = {"girl": "f", "mom": "f", "mum": "f", "lady": "f", "boy": "m", "dad": "m"}
+# "my mother was a registered nurse": a role the text gives the descriptor's person.
+_COPULA_ROLE = re.compile(r"[ ](?:was|is)[ ](an?)[ ]((?:[a-z][\w\-]{0,20}[ ]?){1,3})")
 
 
 @dataclass(slots=True)
@@ -299,6 +313,7 @@ class _Attributor:
         self.cue_list = self._all_cues()
         self.cue_starts = [c[0] for c in self.cue_list]
         self.last_speaker: tuple[int, int] | None = None  # (position, entity)
+        self._kin: list[tuple[int, int, str, str]] | None = None
         self.by_name: dict[str, int] = {}
         self.by_surname: dict[str, int] = {}
         for i, e in enumerate(index.entities):
@@ -517,6 +532,9 @@ class _Attributor:
         t = self.masked
         if pronoun in ("he", "she"):
             want = "m" if pronoun == "he" else "f"
+            kin = self.kin_referent(pos, want)
+            if kin is not None:
+                return kin
             fallback: str | None = None
             last = self.last_speaker
             for m in self.index.mentions_before(pos, 60):
@@ -543,6 +561,72 @@ class _Attributor:
                 if t[o.start] != _MASK:
                     return o.name
         return None
+
+    def kin_list(self) -> list[tuple[int, int, str, str]]:
+        """Every "my mother", "a woman", "the man" outside quotations: (start, end, det, noun)."""
+        if self._kin is None:
+            self._kin = [
+                (m.start(), m.end(), m.group(1).lower(), m.group(2))
+                for m in _GENDERED_DESC.finditer(self.masked)
+            ]
+        return self._kin
+
+    def kin_referent(self, pos: int, want: str) -> str | None:
+        """ "she said" for a woman known only as "my mother" or "a woman who …": that phrase.
+
+        The nearest such phrase of the pronoun's gender within a few sentences wins when it
+        opens a clause, is not followed by a name, and no person who might fit is named (or
+        has spoken) between it and the pronoun. "the woman" counts only after "a woman".
+        """
+        kin = self.kin_list()
+        t = self.masked
+        i = bisect_left(kin, (pos,)) - 1
+        lo = pos - 700
+        while i >= 0 and kin[i][0] >= lo:
+            a, z, det, noun = kin[i]
+            i -= 1
+            if z > pos or (lex.GENDERED_ROLES.get(noun) or _KIN_GENDER.get(noun)) != want:
+                continue
+            if _NAME_NEXT.match(t, z, z + 4):
+                continue  # "his wife, Melania": the name is the referent
+            if not self.opens_clause_at(a):
+                continue
+            if det == "the" and not any(k[3] == noun and k[2] in ("a", "an") for k in kin[: i + 1]):
+                continue  # "the man" with no "a man" before it is someone named
+            s0, _ = self.sentence(a, a)
+            for m in self.index.mentions_between(s0, pos):
+                if t[m.start] != _MASK and self.index.entities[m.entity].gender in ("", want):
+                    return None
+            last = self.last_speaker
+            if last is not None and a < last[0] < pos:
+                return None
+            return self.kin_label(det, noun, t[a:z])
+        return None
+
+    def kin_label(self, det: str, noun: str, phrase: str) -> str:
+        """ "my mother", or "my mother, a registered nurse" when the text says she was one."""
+        label = phrase[0].lower() + phrase[1:]
+        for _a, z, d, n in self.kin_list():
+            if d != det or n != noun:
+                continue
+            m = _COPULA_ROLE.match(self.masked, z, z + 60)
+            if not m:
+                continue
+            words = m.group(2).split()
+            for k, w in enumerate(words):
+                if w in lex.ROLE_NOUNS and w not in lex.GENDERED_ROLES:
+                    return f"{label}, {m.group(1)} {' '.join(words[: k + 1])}"
+        return label
+
+    def opens_clause_at(self, a: int) -> bool:
+        """Only a clause break or a subordinator stands before ``a``: "when my mother …"."""
+        if a in self.bound_set:
+            return True
+        prev = _PREV_WORD.search(self.masked, max(0, a - 12), a)
+        if prev is not None:
+            return prev.group(1).lower() in _CLAUSE_OPENERS
+        before = self.masked[max(0, a - 3) : a].rstrip(" ")
+        return not before or before[-1] in ",;:\n.—”\"'’"
 
     def possessive_in_sentence(self, m: Mention, pos: int) -> bool:
         """``m`` is "X's" in the sentence that holds ``pos`` and the only person named in it."""
