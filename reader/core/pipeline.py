@@ -1,20 +1,19 @@
 """The CPU-bound steps of one refresh, as plain functions that run in worker processes.
 
-``parse_job`` turns feed bytes into entries; ``page_job`` turns an article page into clean
-text (or falls back to the feed's own content) and analyses it. Both take and return plain
-data so they can cross a process boundary.
+``page_job`` turns an article page into clean text (or falls back to the feed's own content)
+and analyses it; ``analyze_job`` does the same for ``newsreader analyze``. They take and
+return plain data so they can cross a process boundary. Feeds are parsed by
+``reader.core.parse.parse_feed`` directly, so a feeds-only refresh never loads the extractor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reader.core.extract import decode_html, extract_article
-from reader.core.parse import parse_feed
 from reader.core.sanitize import BODY_MAX, sanitize, sanitize_line
 from reader.errors import ReaderError
-from reader.models import Analysis, ParsedFeed
+from reader.models import Analysis
 
 ANALYSIS_MAX_CHARS = 200_000
 
@@ -28,13 +27,6 @@ class PageResult:
     error: str | None
     author: str | None
     analysis: Analysis
-
-
-def parse_job(
-    body: bytes, headers: Mapping[str, str], url: str, max_items: int, fetched_at: float
-) -> ParsedFeed:
-    """Parse feed bytes (in a worker)."""
-    return parse_feed(body, headers, url, max_items=max_items, fetched_at=fetched_at)
 
 
 def choose_text(

@@ -30,7 +30,7 @@ from reader.core.fetch import (
     host_of,
     make_client,
 )
-from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response
+from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response, parse_feed
 from reader.core.sanitize import sanitize_line
 from reader.core.store import FeedState, PendingArticle, Store
 from reader.core.workers import JobFailed, JobTimeout, WorkerPool
@@ -151,16 +151,16 @@ class Session:
     # -- parsing --------------------------------------------------------------------------
 
     async def _parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
-        from reader.core.pipeline import parse_job  # the extractor is not needed until now
-
         try:
+            # parse_feed itself, not a wrapper in pipeline: that module loads the extractor,
+            # which a feeds-only refresh never needs (in this process or in the workers).
             return await self.pool.run(
-                parse_job,
+                parse_feed,
                 body,
                 {k: v for k, v in headers.items() if k in ("content-type", "content-language")},
                 url,
-                self.settings.max_items,
-                time.time(),
+                max_items=self.settings.max_items,
+                fetched_at=time.time(),
                 timeout=self.settings.parse_timeout,
             )
         except JobTimeout:

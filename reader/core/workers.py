@@ -111,6 +111,7 @@ class _ForkedProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
+        pause = 0.0005  # a worker whose pipe closed exits within a millisecond or two
         while self.returncode is None:
             pid, status = os.waitpid(self.pid, 0 if deadline is None else os.WNOHANG)
             if pid:
@@ -118,7 +119,8 @@ class _ForkedProcess:
                 break
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
-            time.sleep(0.01)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.01)
         return self.returncode
 
 
@@ -331,9 +333,10 @@ class WorkerPool:
         self._closed = True
         for call in list(self._calls):
             call.cancel()
+        for worker in self._all:  # every worker sees EOF first, so they exit together
+            _close_stream(worker.process.stdin)
         for worker in self._all:
             try:
-                _close_stream(worker.process.stdin)
                 worker.process.wait(timeout=1)
             except (OSError, subprocess.TimeoutExpired):
                 pass

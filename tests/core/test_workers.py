@@ -66,10 +66,10 @@ def test_spawned_workers_never_import_from_the_current_directory(tmp_path, monke
     async def go() -> None:
         pool = WorkerPool(1, fork=False)
         try:
-            import reader.core.pipeline as pipeline
+            from reader.core.parse import parse_feed
 
             feed = b'<rss version="2.0"><channel><title>T</title></channel></rss>'
-            parsed = await pool.run(pipeline.parse_job, feed, {}, "http://x/", 10, 0.0)
+            parsed = await pool.run(parse_feed, feed, {}, "http://x/", max_items=10, fetched_at=0.0)
             assert parsed.title == "T"
         finally:
             pool.close()
