@@ -47,6 +47,20 @@ _APPOSITIVE_AFTER = re.compile(
     r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?)(?:[,;]|\.(?=\s|$))"
     r"|[ ]?(?:—|–|--)[ ]?((?:the |a |an )?[^,;:.\n“”\"()—–]{2,90}?)[ ]?(?:—|–|--)"
 )
+# "Her opponent, Reuben Castellane, said": a noun phrase set off before a name and a cue.
+_APPOSITIVE_HEAD_BEFORE = re.compile(
+    r"(?:^|[\s,;:(])(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our"
+    r"|[A-Z][\w\-]{1,20}['’]s)[ ](?:[a-z][\w\-]{1,20}[ ]){0,2}([a-z][a-z\-]{2,20}),[ ]$"
+)
+# The first pronoun after a name in its sentence: "Daw Mya Thandar Win, in her first visit".
+_PRONOUN_AFTER = re.compile(r"[^.!?\n“”\"]{0,80}?\b([Hh]is|[Hh]im|[Hh]e|[Hh]er|[Ss]he|[Hh]ers)\b")
+_PRONOUN_GENDER = {"his": "m", "him": "m", "he": "m", "her": "f", "she": "f", "hers": "f"}
+_WORD_BEFORE = re.compile(r"([A-Za-z]{1,12})[ ]{1,2}$")
+_OBJECT_MARKERS = frozenset(
+    """like unlike with for to by from of about against than and or told asked thanked
+    praised met called introduced joined""".split()
+)
+_CUE_AFTER_COMMA = re.compile(r",[ ](?:[a-z]{2,12}ly[ ])?([a-z]{2,14})\b")
 _MONEY_OR_NUMBER = re.compile(r"\d")
 _ORG_OF_BEFORE = re.compile(r"\b([A-Z][a-z]{2,20}) (?:of|on|for) (?:the )?$")
 
@@ -447,6 +461,15 @@ def _followed_by_cue(text: str, end: int) -> bool:
     return bool(m) and m.group(1) in lex.CUE_VERBS
 
 
+def appositive_subject(text: str, start: int, end: int) -> bool:
+    """ "Her opponent, X, said" / "His successor, X, told": X is the cue's subject."""
+    cue = _CUE_AFTER_COMMA.match(text, end, end + 30)
+    if not cue or cue.group(1) not in lex.CUE_VERBS:
+        return False
+    head = _APPOSITIVE_HEAD_BEFORE.search(text, max(0, start - 70), start)
+    return bool(head) and head.group(1) not in _FUNCTION_WORDS
+
+
 def _preceded_by_role(text: str, start: int) -> bool:
     """'spokesman Jason Miller', 'said Daryl Kimball'."""
     m = _LOWER_WORD_BEFORE.search(text, max(0, start - 50), start)
@@ -476,8 +499,15 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
         if heading_spans and in_heading(run.start()):
             continue
         inner = _ORG_OF_BEFORE.search(text, max(0, run.start() - 40), run.start())
-        if inner and inner.group(1).lower() in lex.ORG_WORDS:
-            # "Commission on Presidential Debates": the rest of an organisation's name.
+        first = _TOKEN_SPLIT.match(text, run.start(), run.end())
+        if (
+            inner
+            and inner.group(1).lower() in lex.ORG_WORDS
+            and first is not None
+            and first.group().rstrip(".").lower() not in lex.STOP_CAPS
+        ):
+            # "Commission on Presidential Debates": the rest of an organisation's name, but
+            # not "the White House on Wednesday. Rahmanova …".
             b.orgs.append(OrgMention(inner.start(1), run.end(), text[inner.start(1) : run.end()]))
             continue
         for seg in _segments(text, run.start(), run.end()):
@@ -539,7 +569,12 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
         strong = any(t in STRONG_TITLES for t in titles)
         if b.resolve_short(seg, k, titles, create=False):
             continue
-        if strong or _followed_by_cue(text, seg.end) or _preceded_by_role(text, seg.start):
+        if (
+            strong
+            or _followed_by_cue(text, seg.end)
+            or _preceded_by_role(text, seg.start)
+            or appositive_subject(text, seg.start, seg.end)
+        ):
             b.resolve_short(seg, k, titles, create=True)
         elif len(seg.lows) - k >= 2 and (
             _role_before(text, seg.start) or _role_after(text, seg.end)
@@ -551,12 +586,44 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             genders = {lex.GENDERED_ROLES.get(w, "") for w in ent.role.lower().split()} - {""}
             if len(genders) == 1:
                 ent.gender = genders.pop()
+    _genders_from_pronouns(text, b.entities, b.mentions)
     # Names first seen bare, before their titled or full form: link once more.
     b.mentions.sort(key=lambda m: m.start)
     index = PeopleIndex(b.entities, b.mentions, sorted(b.orgs, key=lambda o: o.start))
     if author:
         index.excluded = _author_entities(index, author)
     return index
+
+
+def _genders_from_pronouns(text: str, entities: list[Entity], mentions: list[Mention]) -> None:
+    """A name of unknown gender takes the gender of the pronouns that follow it.
+
+    "X arrived on Tuesday; her motorcade …": the first he/his/she/her after a mention, in
+    the same sentence and before any other name, is a vote, unless a preposition or a verb
+    stands before the mention ("like X", "told X"). Votes all one way give the gender.
+    """
+    starts = [m.start for m in mentions]
+    votes: dict[int, list[int]] = {}
+    for k, m in enumerate(mentions):
+        ent = entities[m.entity]
+        if ent.gender:
+            continue
+        p = _PRONOUN_AFTER.match(text, m.end, m.end + 90)
+        if not p:
+            continue
+        nxt = starts[k + 1] if k + 1 < len(starts) else len(text)
+        if nxt < p.start(1):
+            continue  # another name stands between
+        prev = _WORD_BEFORE.search(text, max(0, m.start - 16), m.start)
+        if prev and prev.group(1).lower() in _OBJECT_MARKERS:
+            continue  # "Clinton, like Obama, has said she …": not the clause's subject
+        v = votes.setdefault(m.entity, [0, 0])
+        v[_PRONOUN_GENDER[p.group(1).lower()] == "f"] += 1
+    for idx, (male, female) in votes.items():
+        if male and not female:
+            entities[idx].gender = "m"
+        elif female and not male:
+            entities[idx].gender = "f"
 
 
 def _author_entities(index: PeopleIndex, author: str) -> set[int]:

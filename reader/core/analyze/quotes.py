@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from reader.models import Quote
 
 from . import _lexicon as lex
-from .people import Mention, PeopleIndex, _followed_by_cue, index_people
+from .people import Mention, PeopleIndex, _followed_by_cue, appositive_subject, index_people
 
 MAX_CHARS = 200_000
 _WINDOW = 400  # how far around a quotation its attribution is looked for
@@ -154,6 +154,12 @@ _KIN_NOUNS = (
 _GENDERED_DESC = re.compile(
     r"\b([Mm]y|[Oo]ur|[Tt]he|[Aa]n?)[ ](?:[a-z0-9][\w\-]{0,20}[ ]){0,2}(" + _KIN_NOUNS + r")\b"
 )
+# "Donald Trump’s campaign", "the city’s transit agency": an organisation named by its owner.
+_OWNED_ORG = re.compile(
+    r"\b(?:[Tt]he[ ])?[A-Z][\w\-]{0,20}(?:[ ](?:[A-Z][\w\-]{0,20}|[A-Z]\.)){0,3}['’]s[ ]"
+    r"((?:[a-z][a-z\-]{1,20}[ ]?){1,3})"
+)
+_APPOSITIVE_LEAD = re.compile(r"(?:[A-Za-z][\w’'\-]{0,20}[ ]){1,4}?[a-z][a-z\-]{2,20},[ ]")
 _NAME_NEXT = re.compile(r",?[ ][A-Z][a-z]")
 _CLAUSE_OPENERS = frozenset("when while as after because since if that and but".split())
 _KIN_GENDER = {"girl": "f", "mom": "f", "mum": "f", "lady": "f", "boy": "m", "dad": "m"}
@@ -481,7 +487,7 @@ class _Attributor:
         t = self.masked
         if t[m.end : m.end + 2] in ("’s", "'s"):
             return False
-        if _followed_by_cue(t, m.end):
+        if _followed_by_cue(t, m.end) or appositive_subject(t, m.start, m.end):
             return True
         if _AUX_AFTER.match(t, m.end, m.end + 12) and self.opens_clause(m.start):
             return True  # "In a statement, nominee X was more circumspect"
@@ -557,10 +563,34 @@ class _Attributor:
         if pronoun == "they":
             return self.plural_subject(pos)
         if pronoun == "it":
+            owned = self.owned_org(pos)
             for o in reversed(self.index.orgs_between(max(0, pos - 400), pos)):
                 if t[o.start] != _MASK:
+                    if owned is not None and owned[0] > o.start:
+                        break
                     return o.name
+            return owned[1] if owned else None
         return None
+
+    def owned_org(self, pos: int) -> tuple[int, str] | None:
+        """ "Trump’s campaign is defending …. It’s denouncing …": the owner's organisation.
+
+        The last "X’s <organisation noun>" that opens a clause in the sentence of ``pos`` or
+        the one before it.
+        """
+        s0, _ = self.sentence(pos, pos)
+        p0, _ = self.sentence(max(0, s0 - 1), max(0, s0 - 1))
+        best = None
+        for m in _OWNED_ORG.finditer(self.masked, max(p0, pos - 400), pos):
+            if not self.opens_clause_at(m.start()):
+                continue
+            k = m.start(1)
+            for w in m.group(1).split(" "):
+                if w in lex.ORG_NOUNS:
+                    best = (m.start(), self.masked[m.start() : k + len(w)])
+                    break
+                k += len(w) + 1
+        return best
 
     def kin_list(self) -> list[tuple[int, int, str, str]]:
         """Every "my mother", "a woman", "the man" outside quotations: (start, end, det, noun)."""
@@ -754,6 +784,13 @@ class _Attributor:
         if near is not None:
             return near
         subj = cands[0]
+        if (
+            subj.kind == "person"
+            and subj.start > p0 + 1
+            and appositive_subject(self.masked, subj.start, subj.end)
+            and _APPOSITIVE_LEAD.fullmatch(self.masked, p0, subj.start)
+        ):
+            return subj, first_cue[2]  # “…,” her longtime rival, X, said.
         if subj.start > p0 + 1:
             gap = _GAP.match(self.masked, p0, subj.start)
             if not gap or gap.end() != subj.start or "\n" in self.masked[p0 : subj.start]:
