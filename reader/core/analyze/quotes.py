@@ -160,6 +160,13 @@ _OWNED_ORG = re.compile(
     r"((?:[a-z][a-z\-]{1,20}[ ]?){1,3})"
 )
 _APPOSITIVE_LEAD = re.compile(r"(?:[A-Za-z][\w’'\-]{0,20}[ ]){1,4}?[a-z][a-z\-]{2,20},[ ]")
+_WRITES_COLON = re.compile(
+    r"(?:,[ ][^,.\n“”\"]{2,60},)?[ \u00a0]{1,2}"
+    r"(?:reports|reported|writes|wrote|recounts|recounted|describes|described)"
+    r"[ ]?:[ \t\n\u00a0]{0,4}"
+)
+_THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Ss]he|[Hh]er)\b")
+_PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f"}
 _NAME_NEXT = re.compile(r",?[ ][A-Z][a-z]")
 _CLAUSE_OPENERS = frozenset("when while as after because since if that and but".split())
 _KIN_GENDER = {"girl": "f", "mom": "f", "mum": "f", "lady": "f", "boy": "m", "dad": "m"}
@@ -611,7 +618,7 @@ class _Attributor:
         kin = self.kin_list()
         t = self.masked
         i = bisect_left(kin, (pos,)) - 1
-        lo = pos - 700
+        lo = pos - 700 - self.masked.count(_MASK, max(0, pos - 2000), pos)  # quotations aside
         while i >= 0 and kin[i][0] >= lo:
             a, z, det, noun = kin[i]
             i -= 1
@@ -624,14 +631,30 @@ class _Attributor:
             if det == "the" and not any(k[3] == noun and k[2] in ("a", "an") for k in kin[: i + 1]):
                 continue  # "the man" with no "a man" before it is someone named
             s0, _ = self.sentence(a, a)
+            writers = set()
             for m in self.index.mentions_between(s0, pos):
                 if t[m.start] != _MASK and self.index.entities[m.entity].gender in ("", want):
-                    return None
+                    if not self.narrates(m.end, want):
+                        return None
+                    writers.add(m.entity)
             last = self.last_speaker
-            if last is not None and a < last[0] < pos:
+            if last is not None and a < last[0] < pos and last[1] not in writers:
                 return None
             return self.kin_label(det, noun, t[a:z])
         return None
+
+    def narrates(self, end: int, want: str) -> bool:
+        """ "McCrummen reports: “The first time she had seen him, …”": a writer quoted telling
+        of someone else, whose pronouns fill the passage, is not the "she" that follows."""
+        cue = _WRITES_COLON.match(self.masked, end, end + 90)
+        if not cue:
+            return False
+        k = bisect_left(self.spans, cue.end(), key=lambda sp: sp.open_at)
+        if k >= len(self.spans) or self.spans[k].open_at > cue.end() + 4:
+            return False
+        sp = self.spans[k]
+        words = _THIRD_PERSON.findall(self.text, sp.start, min(sp.end, sp.start + 3000))
+        return sum(1 for w in words if _PRONOUN_GENDER.get(w.lower()) == want) >= 3
 
     def kin_label(self, det: str, noun: str, phrase: str) -> str:
         """ "my mother", or "my mother, a registered nurse" when the text says she was one."""
