@@ -9,8 +9,6 @@ otherwise expand (HOSTILE.md §1), and an item cap cuts giant feeds to the newes
 from __future__ import annotations
 
 import calendar
-import copy
-import functools
 import hashlib
 import io
 import json
@@ -24,6 +22,7 @@ import feedparser
 import feedparser.datetimes
 import lxml.html
 
+from reader.core import _feedparser
 from reader.core.sanitize import AUTHOR_MAX, BODY_MAX, TITLE_MAX, safe_url, sanitize, sanitize_line
 from reader.errors import FeedError
 from reader.models import ParsedEntry, ParsedFeed
@@ -43,86 +42,7 @@ _ROOT_TAG = re.compile(rb"<((?:[\w-]{1,64}:)?(rss|feed|RDF))[\s>]")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def _install_author_cap() -> None:
-    """Cap author strings before feedparser's email regex sees them.
-
-    ``_sync_author_detail`` runs a backtracking email regex over every author, publisher and
-    itunes:author value: quadratic (a 40 KB author takes 9 s, a 1 MB one hours). We keep
-    ``AUTHOR_MAX`` characters anyway, so cut the value there first.
-    """
-    from feedparser.mixin import _FeedParserMixin
-
-    original = _FeedParserMixin._sync_author_detail
-    if getattr(original, "_newsreader_capped", False):
-        return
-
-    def capped(self: Any, key: str = "author") -> None:
-        context = self._get_context()
-        value = context.get(key)
-        if isinstance(value, str) and len(value) > AUTHOR_MAX:
-            context[key] = value[:AUTHOR_MAX]
-        original(self, key)
-
-    capped._newsreader_capped = True  # type: ignore[attr-defined]
-    _FeedParserMixin._sync_author_detail = capped  # type: ignore[method-assign]
-
-
-_install_author_cap()
-
-
-def _install_base_uri_cache() -> None:
-    """Memoise feedparser's base-URI joining, which it repeats on every start tag.
-
-    ``unknown_starttag`` calls ``make_safe_absolute_uri(base, base)`` for each element (a
-    regex and a ``urljoin``): a quarter of the parse time of an ordinary feed, with the same
-    few (base, relative) pairs over and over. The function is pure, so a small cache keeps
-    its results exactly; long values bypass the cache so it cannot hold much memory.
-    """
-    import feedparser.mixin
-
-    original = feedparser.mixin.make_safe_absolute_uri
-    if getattr(original, "_newsreader_cached", False):
-        return
-    cached = functools.lru_cache(maxsize=256)(original)
-
-    def safe_absolute(base: Any, rel: Any = None) -> Any:
-        if len(base or "") + len(rel or "") > 2048:
-            return original(base, rel)
-        return cached(base, rel)
-
-    safe_absolute._newsreader_cached = True  # type: ignore[attr-defined]
-    feedparser.mixin.make_safe_absolute_uri = safe_absolute  # type: ignore[attr-defined]
-
-
-_install_base_uri_cache()
-
-
-class _ShallowContentCopy:
-    """Stands in for the ``copy`` module inside feedparser's mixin.
-
-    feedparser deep-copies its content parameters (type, language, base, base64: a flat
-    dict of strings and flags) for every text element it closes, through the generic
-    ``copy.deepcopy`` machinery: a tenth of its parse time. For a flat dict of immutable
-    values a shallow copy is the same result; anything else still goes to ``deepcopy``.
-    """
-
-    _IMMUTABLE = (str, int, bool, float, type(None))
-
-    @classmethod
-    def deepcopy(cls, value: Any, memo: Any = None) -> Any:
-        if isinstance(value, dict) and all(type(v) in cls._IMMUTABLE for v in value.values()):
-            return type(value)(value)
-        return copy.deepcopy(value, memo)
-
-
-def _install_shallow_content_copy() -> None:
-    import feedparser.mixin
-
-    if getattr(feedparser.mixin, "copy", None) is copy:
-        feedparser.mixin.copy = _ShallowContentCopy  # type: ignore[attr-defined]
-
-
-_install_shallow_content_copy()
+_feedparser.install()
 
 
 def entity_expansion_estimate(data: bytes) -> int:
