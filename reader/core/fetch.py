@@ -76,6 +76,11 @@ class FetchLimits:
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 
+# Plain-http pools never use TLS, but httpx builds a context for every transport; an empty
+# one is cheap, where the verifying one loads the CA bundle (about 20 ms).
+_PLAIN = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 class _OriginPools(httpx.AsyncBaseTransport):
     """One small connection pool per origin, behind the one shared client.
 
@@ -95,6 +100,11 @@ class _OriginPools(httpx.AsyncBaseTransport):
         self._active: defaultdict[tuple[bytes, bytes, int | None], int] = defaultdict(int)
         self._closing: set[asyncio.Task[None]] = set()
 
+    def _tls(self) -> ssl.SSLContext:
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context(trust_env=False)
+        return self._ssl
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         key = (url.raw_scheme, url.raw_host, url.port)
@@ -103,9 +113,11 @@ class _OriginPools(httpx.AsyncBaseTransport):
             limits = httpx.Limits(
                 max_connections=self._per_host, max_keepalive_connections=self._per_host
             )
-            if self._ssl is None:
-                self._ssl = httpx.create_ssl_context(trust_env=False)
-            pool = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False, limits=limits)
+            pool = httpx.AsyncHTTPTransport(
+                verify=self._tls() if url.scheme == "https" else _PLAIN,
+                trust_env=False,
+                limits=limits,
+            )
         self._pools[key] = pool  # most recently used last
         self._active[key] += 1
         try:

@@ -20,7 +20,6 @@ from urllib.parse import urljoin
 
 import feedparser
 import feedparser.datetimes
-import lxml.html
 
 from reader.core import _feedparser
 from reader.core.sanitize import AUTHOR_MAX, BODY_MAX, TITLE_MAX, safe_url, sanitize, sanitize_line
@@ -130,6 +129,9 @@ def is_html_response(content_type: str | None, body: bytes) -> bool:
 
 def discover_feeds(body: bytes, base_url: str) -> list[str]:
     """Feed URLs a web page announces with ``<link rel="alternate">`` (autodiscovery)."""
+    import lxml.etree  # only ``add`` needs an HTML parser here; a refresh never loads it
+    import lxml.html
+
     try:
         doc = lxml.html.document_fromstring(body[: 2 * 1024 * 1024])
     except (ValueError, lxml.etree.ParserError):

@@ -34,3 +34,32 @@ def test_refresh_in_child_says_when_another_refresh_runs(tmp_path: Path) -> None
     Store(db).close()
     with refresh_lock(db), pytest.raises(ReaderError, match="another refresh"):
         asyncio.run(refresh_in_child(db, None, Settings(full_text=False)))
+
+
+def test_feed_writer_batches_results_that_arrive_together(tmp_path) -> None:
+    """Results arriving while a batch is written share the next transaction."""
+    import asyncio
+
+    from reader.core.service import _FeedWriter
+    from reader.core.store import FeedUpdate, Store
+    from reader.models import ParsedEntry
+
+    with Store(tmp_path / "w.db") as store:
+        feeds = [store.add_feed(f"https://f{i}.example/feed") for i in range(20)]
+        batches: list[int] = []
+        real = store.apply_feed_updates
+
+        def counting(updates):  # type: ignore[no-untyped-def]
+            batches.append(len(updates))
+            return real(updates)
+
+        store.apply_feed_updates = counting  # type: ignore[method-assign]
+
+        async def go() -> list[int]:
+            writer = _FeedWriter(store)
+            entry = ParsedEntry("k", "guid", "T", None, None, 1.7e9, None, "s")
+            stored = await asyncio.gather(*(writer.write(FeedUpdate(f, (entry,))) for f in feeds))
+            return [len(s.new_ids) for s in stored if s is not None]
+
+        assert asyncio.run(go()) == [1] * 20
+        assert sum(batches) == 20 and len(batches) < 20  # at least one batch held several

@@ -146,3 +146,27 @@ def test_refresh_lock_names_holder(tmp_path: Path) -> None:
         child.wait()
     with refresh_lock(db):  # the kernel released the dead holder's lock
         pass
+
+
+def test_batched_feed_updates_fail_alone(tmp_path: Path) -> None:
+    """Many feeds in one transaction: a feed whose write fails rolls back alone."""
+    from reader.core.store import FeedUnchanged, FeedUpdate, StoredEntries
+
+    with Store(tmp_path / "a.db") as store:
+        a = store.add_feed("https://a.example/feed", "A")
+        b = store.add_feed("https://b.example/feed", "B")
+        results = store.apply_feed_updates(
+            [
+                FeedUpdate(a, (entry("a1"), entry("a2")), title="A2", etag='"e"'),
+                FeedUpdate(9999, (entry("x1"),)),  # no such feed: the foreign key refuses it
+                FeedUnchanged(b, etag='"b"'),
+            ]
+        )
+        assert isinstance(results[0], StoredEntries) and len(results[0].new_ids) == 2
+        assert isinstance(results[1], StoreError) and "refused" in str(results[1])
+        assert results[2] is None
+        n = store.db.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id").fetchall()
+        assert [tuple(r) for r in n] == [(a, 2)]
+        etags = dict(store.db.execute("SELECT id, etag FROM feeds").fetchall())
+        assert etags == {a: '"e"', b: '"b"'}
+        assert store.integrity_check() == "ok"
