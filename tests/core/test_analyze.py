@@ -192,3 +192,62 @@ def test_title_before_an_unlisted_full_name_is_not_part_of_the_name() -> None:
     analysis = analyze(text)
     assert [p.name for p in analysis.people] == ["Aisha Rahman"]
     assert [q.speaker for q in analysis.quotes] == ["Aisha Rahman"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Reporter",
+        "Councillor",
+        "Spokeswoman",
+        "Coach",
+        "Detective",
+        "Bishop",
+        "Chancellor",
+        "Commissioner",
+        "Alderman",
+        "Senior Reporter",
+        "Police Commissioner",
+    ],
+)
+def test_leading_role_title_is_the_role_not_the_name(title: str) -> None:
+    text = f"{title} Dagny Holm said the bridge would stay shut. “It will take weeks,” Holm said."
+    analysis = analyze(text)
+    (person,) = analysis.people
+    assert person.name == "Dagny Holm"
+    assert person.role == title
+    assert "Holm" in person.aliases
+    assert [q.speaker for q in analysis.quotes] == ["Dagny Holm"]
+
+
+def test_role_title_inside_a_sentence_and_surname_first() -> None:
+    text = (
+        "Farrant said the contract was rushed. On Tuesday, Councillor Imogen Farrant asked "
+        "for an inquiry."
+    )
+    (person,) = find_people(text)
+    assert person.name == "Imogen Farrant"
+    assert person.role == "Councillor"
+    assert {"Farrant", "Councillor Imogen Farrant"} <= set(person.aliases)
+
+
+def test_role_word_as_surname_stays_in_the_name() -> None:
+    text = (
+        "Maurice Bishop said the island would vote. Sarah Chancellor said she agreed, and "
+        "Bishop thanked her."
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert set(people) == {"Maurice Bishop", "Sarah Chancellor"}
+    assert "Bishop" in people["Maurice Bishop"].aliases
+
+
+def test_lowercase_role_appositive_still_gives_the_role() -> None:
+    (person,) = find_people("The transport chair Maria Lopez said buses would run.")
+    assert (person.name, person.role) == ("Maria Lopez", "transport chair")
+    (person,) = find_people("On Monday, the transport chair Maria Lopez said buses would run.")
+    assert (person.name, person.role) == ("Maria Lopez", "transport chair")
+
+
+def test_capitalised_word_before_a_title_is_not_a_modifier() -> None:
+    assert find_people("Like President Obama, I believe in the good sense of voters.") == ()
+    assert find_people("The Council of Europe said it would look into the case.") == ()

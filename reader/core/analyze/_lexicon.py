@@ -260,6 +260,23 @@ HONORIFICS: dict[str, str] = {
     "chef": "",
 }
 
+# Role words that, capitalised right before a name, are a title and not part of the name:
+# "Reporter Dagny Holm", "Councillor Imogen Farrant", "Senior Reporter X". Only a leading
+# word counts ("Maurice Bishop", "Sarah Chancellor" keep their surnames). Titles already in
+# HONORIFICS are not repeated here.
+ROLE_TITLES = _words(
+    """
+    reporter correspondent columnist editor anchor presenter host producer photographer
+    councillor councilor councilmember alderman alderwoman alderperson assemblyman
+    assemblywoman assemblymember delegate selectman selectwoman supervisor trustee
+    comptroller controller treasurer auditor clerk coroner registrar magistrate prosecutor
+    solicitor barrister lawyer constable trooper warden ranger firefighter paramedic manager
+    skipper pastor priest vicar deacon chaplain vice-chancellor provost headteacher headmaster
+    headmistress lecturer doctor nurse surgeon chairperson envoy consul campaigner organiser
+    organizer founder legislator mp mep msp mla ceo
+    """
+)
+
 # Abbreviations that end in a full stop without ending a sentence.
 ABBREVIATIONS = _words(
     """
@@ -300,6 +317,10 @@ ROLE_NOUNS = _words(
     customer customers shopper shoppers parents patients citizen citizens
     questioner moderator interviewer fans locals islander islanders villager villagers
     user users commuter commuters
+    presenter producer photographer councilman councilwoman alderwoman assemblyman
+    assemblywoman delegate supervisor trustee comptroller auditor coroner magistrate
+    solicitor barrister superintendent sergeant trooper warden skipper vicar deacon chaplain
+    provost dean headmaster headmistress consul
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").
@@ -498,12 +519,14 @@ SUBORDINATORS = _words(
 GENDERED_ROLES: dict[str, str] = {
     **dict.fromkeys(
         """man father husband son brother uncle grandfather nephew boyfriend businessman
-        spokesman chairman congressman councilman actor king prince widower""".split(),
+        spokesman chairman congressman councilman actor king prince widower alderman
+        assemblyman selectman headmaster""".split(),
         "m",
     ),
     **dict.fromkeys(
         """woman mother wife daughter sister aunt grandmother niece girlfriend businesswoman
-        spokeswoman chairwoman congresswoman councilwoman actress queen princess widow""".split(),
+        spokeswoman chairwoman congresswoman councilwoman actress queen princess widow
+        alderwoman assemblywoman selectwoman headmistress""".split(),
         "f",
     ),
 }

@@ -74,12 +74,17 @@ STRONG_TITLES = frozenset(
     spokeswoman director emir ayatollah archbishop bishop cardinal leader""".split()
 )
 _SOCIAL_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady".split())
+# Words that may open a name as a title: "Mr", "General", "Reporter", "Councillor".
+_LEADING_TITLES = frozenset(lex.HONORIFICS) | lex.ROLE_TITLES
+# Heads of a title further into a name run: "Senior Reporter", "Police Commissioner".
+_TITLE_HEADS = STRONG_TITLES | lex.ROLE_TITLES
+_NATIONALITY_ENDINGS = ("an", "ian", "ese", "ish", "ch", "i")  # French, Danish, Israeli
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 _ROLE_MODS = frozenset(
     """former acting deputy vice prime foreign defence defense interior home finance state
     national security press campaign chief senior top junior assistant executive general
     first lady managing communications policy economic political white house federal
-    regional local party majority minority senate house democratic republican labour
+    regional local party majority minority senate house democratic republican labour homeland
     conservative liberal opposition de facto interim outgoing incoming longtime veteran
     trade health education justice energy transport environment treasury intelligence
     military army navy air force secretary-general""".split()
@@ -286,6 +291,49 @@ def _surname_of(lows: list[str]) -> str:
     return lows[k]
 
 
+def _title_end(text: str, seg: _Seg, k: int) -> int:
+    """Where a title that starts the run ends: "Senior Reporter | Dagny Holm".
+
+    The head is the last title word that leaves at least one word for the name, within four
+    words of the leading titles. The words before it are modifiers ("Police", "Green Party",
+    "French"): none may be a given name ("Maurice Bishop Tovey" is not a title) or a function
+    word, and at a sentence start, where any word is capitalised, the first one must be a
+    known role modifier, place, nationality or organisation word ("Like President Obama, I
+    …" has no title). Returns ``k`` when there is no such title.
+    """
+    lows = seg.lows
+    for j in range(min(len(lows) - 2, k + 3), k - 1, -1):
+        if lows[j] not in _TITLE_HEADS:
+            continue
+        if any(w[-1].isupper() and not w.isupper() for w in seg.words[j + 1 :]):
+            return k  # mis-decoded text: "French President FranÃ§ois" cut at the "§"
+        mods = lows[k:j]
+        if any(
+            (w in lex.GIVEN_NAMES and w not in lex.PLACES)
+            or w in _FUNCTION_WORDS
+            or w in _OBJECT_MARKERS
+            or w in lex.CUE_VERBS
+            for w in mods
+        ):
+            return k
+        if mods and _at_sentence_start(text, seg.starts[k]):
+            first = mods[0]
+            if not (
+                first in _ROLE_MODS
+                or first in lex.PLACES
+                or first.endswith(_NATIONALITY_ENDINGS)
+                or any(w in lex.ORG_WORDS or w in lex.KNOWN_ORGS for w in mods)
+            ):
+                return k
+        return j + 1
+    return k
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 4) : pos].rstrip(" \t“\"‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
 def _role_before(text: str, seg_start: int) -> str | None:
     """A role written right before a name: "US defence secretary Jim Mattis"."""
     window = text[max(0, seg_start - 90) : seg_start]
@@ -436,8 +484,18 @@ class _Builder:
             self._add_mention(idx, start, seg.end, alias)
             if gender and not self.entities[idx].gender:  # "Laurence Tribe" ... "Mr. Tribe"
                 self.entities[idx].gender = gender
-            if self.entities[idx].role is None and titles and titles[-1] not in _SOCIAL_TITLES:
-                self.entities[idx].role = " ".join(seg.words[:i])
+            ent = self.entities[idx]
+            if ent.role is None and titles and titles[-1] not in _SOCIAL_TITLES:
+                ent.role = " ".join(seg.words[:i])
+            if (
+                len(lows) > 1
+                and ent.given is None
+                and all(w.lower().rstrip(".") in _LEADING_TITLES for w in ent.name.split()[:-1])
+            ):
+                # "Holm said …. Reporter Dagny Holm wrote": the fuller form names the person.
+                ent.name = " ".join(seg.words[i:])
+                ent.given = lows[0]
+                self.by_full.setdefault((_canon_given(lows[0]), surname), idx)
             return True
         if not create:
             return False
@@ -514,9 +572,8 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             lows = seg.lows
             n = len(lows)
             k = 0
-            while k < n - 1 and lows[k] in lex.HONORIFICS:
+            while k < n - 1 and lows[k] in _LEADING_TITLES:
                 k += 1
-            titles = lows[:k]
             g = next(
                 (
                     j
@@ -525,6 +582,12 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
                 ),
                 None,
             )
+            # "Senior Reporter Dagny Holm", "Green Party Councillor Edda Brandt": with no
+            # known given name to anchor the name, the whole title comes off it.
+            end = _title_end(text, seg, k) if g is None else k
+            titled = end > k
+            k = end
+            titles = lows[:k]
             rest = lows[k:]
             if g is not None and g == k:
                 tail = lows[g + 1 :]
@@ -545,7 +608,11 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
                 # "Ohio Democratic Party Chairman David Pepper": the org is the role.
                 b.full_name(seg, g, [])
                 continue
-            if _is_org(rest) or _is_org(lows) or (len(rest) == 1 and seg.words[-1].isupper()):
+            if (
+                _is_org(rest)
+                or (_is_org(lows) and not titled)
+                or (len(rest) == 1 and seg.words[-1].isupper())
+            ):
                 b.orgs.append(OrgMention(seg.start, seg.end, " ".join(seg.words)))
                 continue
             if _is_place(rest):
@@ -566,7 +633,7 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
 
     # Pass 2: surnames and titled names link to a full name, or become a person of their own.
     for seg, k, titles in pending:
-        strong = any(t in STRONG_TITLES for t in titles)
+        strong = any(t in STRONG_TITLES or t in lex.ROLE_TITLES for t in titles)
         if b.resolve_short(seg, k, titles, create=False):
             continue
         if (
