@@ -114,6 +114,8 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next-pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="prev-pane"),
+        # Help first among the shown keys: a narrow terminal cuts the footer from the right.
+        Binding("question_mark", "help", "Help", id="help"),
         Binding("n", "next_unread", "Next unread", id="next-unread"),
         Binding("p", "previous_unread", "Prev unread", show=False, id="previous-unread"),
         Binding("space", "page_down", "Page down", show=False, id="page-down"),
@@ -131,7 +133,6 @@ class MainScreen(Screen[None]):
         Binding("u", "unread_only", "Unread", id="unread-only"),
         Binding("i", "toggle_summary", "Summary", show=False, id="toggle-summary"),
         Binding("escape", "clear_filter", "Clear", show=False, id="clear-filter"),
-        Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 

@@ -236,6 +236,10 @@ async def test_person_filters_across_feeds_and_shows_their_quotes(sample_store, 
         assert feeds == {"Harbor Herald", "Science Weekly"}
         assert len(summary.person_quotes) == 2
         assert summary.option_index("person-quote", 1) is not None
+        # the highlight moved to their first quote, not back to the top of the pane
+        assert summary.listing.highlighted == summary.option_index("person-quote", 0)
+        await pilot.press("j")
+        assert summary.listing.highlighted == summary.option_index("person-quote", 1)
         # choosing a quote from another article opens it and highlights the quote
         summary.listing.focus()
         index = next(i for i, pq in enumerate(summary.person_quotes) if "reef" in pq[0].text)

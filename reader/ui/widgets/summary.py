@@ -92,9 +92,14 @@ class SummaryPane(Vertical):
         self._rebuild()
 
     def show_person(self, name: str | None, quotes: Sequence[PersonQuote] = ()) -> None:
+        """Show (or, with None, drop) a person's quotes from every article at the top.
+
+        The highlight goes to their first quote, so the keyboard is where the new lines are;
+        with no quotes it stays on what it was on.
+        """
         self.person = name
         self.person_quotes = list(quotes)
-        self._rebuild()
+        self._rebuild(("person-quote", 0) if name is not None and quotes else None)
 
     def option_index(self, section: str, index: int) -> int | None:
         """The option showing item ``index`` of ``section`` (person-quote, quote, person)."""
@@ -103,7 +108,11 @@ class SummaryPane(Vertical):
         except ValueError:
             return None
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, target: tuple[str, int] | None = None) -> None:
+        """Rebuild the options, keeping the highlight on the same item (or moving to target)."""
+        listing = self.listing
+        before = listing.highlighted
+        keep = self._items[before] if before is not None and before < len(self._items) else None
         options: list[Option | None] = []
         items: list[tuple[str, int]] = []
 
@@ -152,7 +161,11 @@ class SummaryPane(Vertical):
             "Nobody named.",
         )
         self._items = items
-        self.listing.set_options(options)
+        listing.set_options(options)
+        for wanted in (target, keep):
+            if wanted is not None and wanted[0] not in ("header", "note") and wanted in items:
+                listing.highlighted = items.index(wanted)
+                break
 
     def focus_first(self) -> None:
         listing = self.listing
