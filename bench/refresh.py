@@ -195,6 +195,18 @@ def main() -> None:
     print(f"feeds: {args.feeds} x {args.items} items, +{args.latency * 1000:.0f} ms per response")
     print(f"hosts: {args.hosts} loopback addresses, 127.0.0.1 to 127.0.0.{args.hosts}")
     server = BenchServer(args.feeds, args.items, args.latency, args.hosts)
+    # Byte-compile the package first, as pip does on install: with PYTHONDONTWRITEBYTECODE
+    # set (some containers set it) every run would otherwise recompile the modules it imports.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            str(Path(__file__).resolve().parents[1] / "reader"),
+        ],
+        check=False,
+    )
     tmp = Path(tempfile.mkdtemp(prefix="newsreader-bench-"))
     try:
         (tmp / "feeds.opml").write_text(opml(server.urls))
