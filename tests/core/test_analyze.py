@@ -91,6 +91,8 @@ ADVERSARIAL = {
     "headings": "Big Red Title Line Here\n" * 4_000,
     "paragraphs": "“a\n\n" * 25_000,
     "dashes": "” ― " * 25_000,
+    # every "she said" resolves to "the woman": was pronouns x phrases (5 s at 200 KB)
+    "gendered pronouns": "a woman. " + ("the woman, " * 3 + "“Well said here,” she said. ") * 1_700,
 }
 
 

@@ -327,6 +327,8 @@ class _Attributor:
         self.cue_starts = [c[0] for c in self.cue_list]
         self.last_speaker: tuple[int, int] | None = None  # (position, entity)
         self._kin: list[tuple[int, int, str, str]] | None = None
+        self._kin_first: dict[str, int] | None = None
+        self._kin_roles: dict[tuple[str, str], str] = {}
         self.by_name: dict[str, int] = {}
         self.by_surname: dict[str, int] = {}
         for i, e in enumerate(index.entities):
@@ -628,7 +630,7 @@ class _Attributor:
                 continue  # "his wife, Melania": the name is the referent
             if not self.opens_clause_at(a):
                 continue
-            if det == "the" and not any(k[3] == noun and k[2] in ("a", "an") for k in kin[: i + 1]):
+            if det == "the" and self.first_indefinite().get(noun, i + 1) > i:
                 continue  # "the man" with no "a man" before it is someone named
             s0, _ = self.sentence(a, a)
             writers = set()
@@ -656,20 +658,40 @@ class _Attributor:
         words = _THIRD_PERSON.findall(self.text, sp.start, min(sp.end, sp.start + 3000))
         return sum(1 for w in words if _PRONOUN_GENDER.get(w.lower()) == want) >= 3
 
+    def first_indefinite(self) -> dict[str, int]:
+        """The index in ``kin_list`` of the first "a"/"an" phrase of each noun."""
+        if self._kin_first is None:
+            self._kin_first = {}
+            for j, (_a, _z, det, noun) in enumerate(self.kin_list()):
+                if det in ("a", "an"):
+                    self._kin_first.setdefault(noun, j)
+        return self._kin_first
+
     def kin_label(self, det: str, noun: str, phrase: str) -> str:
         """ "my mother", or "my mother, a registered nurse" when the text says she was one."""
         label = phrase[0].lower() + phrase[1:]
-        for _a, z, d, n in self.kin_list():
-            if d != det or n != noun:
-                continue
-            m = _COPULA_ROLE.match(self.masked, z, z + 60)
-            if not m:
-                continue
-            words = m.group(2).split()
-            for k, w in enumerate(words):
-                if w in lex.ROLE_NOUNS and w not in lex.GENDERED_ROLES:
-                    return f"{label}, {m.group(1)} {' '.join(words[: k + 1])}"
-        return label
+        if (det, noun) not in self._kin_roles:  # once per phrase: pronouns can be many
+            role = ""
+            for _a, z, d, n in self.kin_list():
+                if d != det or n != noun:
+                    continue
+                m = _COPULA_ROLE.match(self.masked, z, z + 60)
+                if not m:
+                    continue
+                words = m.group(2).split()
+                found = next(
+                    (
+                        k
+                        for k, w in enumerate(words)
+                        if w in lex.ROLE_NOUNS and w not in lex.GENDERED_ROLES
+                    ),
+                    None,
+                )
+                if found is not None:
+                    role = f", {m.group(1)} {' '.join(words[: found + 1])}"
+                    break
+            self._kin_roles[(det, noun)] = role
+        return label + self._kin_roles[(det, noun)]
 
     def opens_clause_at(self, a: int) -> bool:
         """Only a clause break or a subordinator stands before ``a``: "when my mother …"."""
