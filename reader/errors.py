@@ -49,6 +49,10 @@ class StoreError(ReaderError):
     """The database could not do what was asked."""
 
 
+class StoreBusy(StoreError):
+    """Another connection held the write lock past the busy timeout; nothing was written."""
+
+
 class AlreadyRunning(StoreError):
     """Another refresh of the same database is running."""
 

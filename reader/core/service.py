@@ -41,7 +41,14 @@ from reader.core.store import (
     StoredEntries,
 )
 from reader.core.workers import JobFailed, JobTimeout, WorkerPool
-from reader.errors import AlreadyRunning, FeedError, FetchError, ReaderError, StoreError
+from reader.errors import (
+    AlreadyRunning,
+    FeedError,
+    FetchError,
+    ReaderError,
+    StoreBusy,
+    StoreError,
+)
 from reader.models import ArticleDetail, FeedRow, ParsedFeed
 
 if TYPE_CHECKING:
@@ -140,27 +147,43 @@ class _FeedWriter:
             while self._queue:
                 batch = self._queue[: self.BATCH_MAX]
                 del self._queue[: self.BATCH_MAX]
-                try:
-                    results = await asyncio.to_thread(
-                        self.store.apply_feed_updates, [u for u, _ in batch]
-                    )
-                except Exception as exc:  # the whole transaction failed (busy, disk full...)
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(exc)
-                    continue
-                for (_, done), result in zip(batch, results, strict=True):
-                    if done.done():
-                        continue
-                    if isinstance(result, StoreError):
-                        done.set_exception(result)
-                    else:
-                        done.set_result(result)
+                if await self._write(batch) is False:
+                    # One feed may have sunk the whole transaction: write each alone, so
+                    # only the feed at fault fails.
+                    for item in batch:
+                        await self._write([item])
         finally:
             self._drainer = None
             for _, done in batch + self._queue:  # only left when cancelled
                 done.cancel()
             self._queue.clear()
+
+    async def _write(
+        self, batch: list[tuple[FeedUpdate | FeedUnchanged, asyncio.Future[StoredEntries | None]]]
+    ) -> bool | None:
+        """Write one batch and settle its futures.
+
+        False when an error inside the transaction undid it (the caller retries the feeds one
+        by one); a busy database fails the whole batch at once (None), since retrying would
+        only wait out the busy timeout again for each feed.
+        """
+        try:
+            results = await asyncio.to_thread(self.store.apply_feed_updates, [u for u, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1 or isinstance(exc, StoreBusy):
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                return None
+            return False
+        for (_, done), result in zip(batch, results, strict=True):
+            if done.done():
+                continue
+            if isinstance(result, StoreError):
+                done.set_exception(result)
+            else:
+                done.set_result(result)
+        return True
 
 
 class Session:
@@ -641,7 +664,9 @@ async def refresh_in_child(
         await child.wait()
     except BaseException:
         if child.returncode is None:
-            child.terminate()  # each feed is its own transaction: stopping loses nothing
+            # A batch of feeds not yet committed rolls back with its validators, so the next
+            # refresh fetches those feeds again: nothing is lost.
+            child.terminate()
             await child.wait()
         raise
     if result is None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.errors import StoreError
+from reader.errors import StoreBusy, StoreError
 from reader.models import (
     Analysis,
     ArticleDetail,
@@ -230,7 +230,7 @@ class Store:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise StoreError(f"the database is busy: {exc}") from None
+                raise StoreBusy(f"the database is busy: {exc}") from None
             try:
                 yield self.db
                 self.db.execute("COMMIT")
@@ -408,6 +408,8 @@ class Store:
                 try:
                     results.append(_apply(db, update))
                 except sqlite3.Error as exc:
+                    if not db.in_transaction:
+                        raise  # SQLite abandoned the whole transaction: report the real error
                     db.execute("ROLLBACK TO feed_update")
                     results.append(StoreError(f"the database refused a write: {exc}"))
                 db.execute("RELEASE feed_update")

@@ -63,3 +63,40 @@ def test_feed_writer_batches_results_that_arrive_together(tmp_path) -> None:
 
         assert asyncio.run(go()) == [1] * 20
         assert sum(batches) == 20 and len(batches) < 20  # at least one batch held several
+
+
+def test_feed_writer_retries_alone_when_one_feed_undoes_the_batch(tmp_path) -> None:
+    """An error that makes SQLite abandon the whole transaction fails only its own feed."""
+    import asyncio
+
+    from reader.core.service import _FeedWriter
+    from reader.core.store import FeedUpdate, Store
+    from reader.errors import StoreError
+    from reader.models import ParsedEntry
+
+    with Store(tmp_path / "w.db") as store:
+        feeds = [store.add_feed(f"https://f{i}.example/feed") for i in range(4)]
+        store.db.execute(
+            "CREATE TEMP TRIGGER poison BEFORE INSERT ON articles WHEN new.title = 'poison' "
+            "BEGIN SELECT RAISE(ROLLBACK, 'poisoned entry'); END"
+        )
+
+        def entry(title: str) -> ParsedEntry:
+            return ParsedEntry(title, "guid", title, None, None, 1.7e9, None, "s")
+
+        async def go() -> list[object]:
+            writer = _FeedWriter(store)
+            titles = ["ok0", "poison", "ok2", "ok3"]
+            return await asyncio.gather(
+                *(
+                    writer.write(FeedUpdate(f, (entry(t),)))
+                    for f, t in zip(feeds, titles, strict=True)
+                ),
+                return_exceptions=True,
+            )
+
+        results = asyncio.run(go())
+        assert isinstance(results[1], StoreError) and "poisoned" in str(results[1])
+        assert [len(r.new_ids) for i, r in enumerate(results) if i != 1] == [1, 1, 1]  # type: ignore[union-attr]
+        stored = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert stored == 3
