@@ -33,6 +33,7 @@ USER_AGENT = (
 FEED_MAX_BYTES = 10 * 1024 * 1024
 PAGE_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 8
+POOL_IDLE_EXPIRY = 15.0  # seconds an origin's idle connections are kept for reuse
 MAX_RETRIES = 2
 RETRY_AFTER_MAX = 10.0
 _CHUNK_OUT = 64 * 1024
@@ -99,6 +100,7 @@ class _OriginPools(httpx.AsyncBaseTransport):
         self._pools: dict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = {}
         self._active: defaultdict[tuple[bytes, bytes, int | None], int] = defaultdict(int)
         self._closing: set[asyncio.Task[None]] = set()
+        self._idle_since: dict[tuple[bytes, bytes, int | None], float] = {}
 
     def _tls(self) -> ssl.SSLContext:
         if self._ssl is None:
@@ -133,10 +135,18 @@ class _OriginPools(httpx.AsyncBaseTransport):
         if self._active[key] > 0:
             return
         del self._active[key]
-        excess = len(self._pools) - self._max_idle
-        doomed = []
-        for idle in [k for k in self._pools if k not in self._active][: max(0, excess)]:
-            doomed.append(self._pools.pop(idle))  # least recently used first
+        now = time.monotonic()
+        self._idle_since[key] = now
+        idle = [k for k in self._pools if k not in self._active]  # least recently used first
+        excess = max(0, len(self._pools) - self._max_idle)
+        # Past the cap, or unused for longer than a server keeps a connection alive: closed
+        # (httpcore only expires a pool's connections when that pool is used again).
+        doomed_keys = idle[:excess] + [
+            k for k in idle[excess:] if now - self._idle_since.get(k, now) > POOL_IDLE_EXPIRY
+        ]
+        doomed = [self._pools.pop(k) for k in doomed_keys]
+        for k in doomed_keys:
+            self._idle_since.pop(k, None)
         if doomed:
             task = asyncio.get_running_loop().create_task(self._close(doomed))
             self._closing.add(task)
@@ -150,8 +160,9 @@ class _OriginPools(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), {}
-        for pool in pools:
-            await pool.aclose()
+        await self._close(pools)
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
 
 class _Released(httpx.AsyncByteStream):

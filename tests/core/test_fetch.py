@@ -269,3 +269,33 @@ def test_origin_pools_reuse_connections_and_close_idle_origins() -> None:
     finally:
         for s in servers:
             s.close()
+
+
+def test_origin_pools_close_origins_left_idle(monkeypatch) -> None:
+    """An origin unused for longer than POOL_IDLE_EXPIRY is closed when another finishes."""
+    import reader.core.fetch as fetch_mod
+    from tests.conftest import LoopbackServer
+
+    monkeypatch.setattr(fetch_mod, "POOL_IDLE_EXPIRY", 0.05)
+    servers = [LoopbackServer() for _ in range(2)]
+    try:
+        urls = [s.add("/f", b"<rss/>") for s in servers]
+
+        async def go() -> tuple[int, int]:
+            transport = fetch_mod._OriginPools(per_host=2, max_idle=8)
+            lim = FetchLimits()
+            async with make_client(lim, transport=transport) as client:
+                f = Fetcher(client, lim)
+                await f.get(urls[0])
+                await asyncio.sleep(0.1)  # the first origin is now stale
+                await f.get(urls[1])
+                await asyncio.sleep(0.01)
+                left = len(transport._pools)
+            return left, len(transport._pools)
+
+        left, after_close = run(go())
+        assert left == 1  # only the origin just used
+        assert after_close == 0
+    finally:
+        for s in servers:
+            s.close()

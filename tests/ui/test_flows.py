@@ -220,6 +220,35 @@ async def test_quote_scrolls_and_highlights(sample_store, app_for) -> None:
         assert "When the lanes are safe, families use them," in styled
 
 
+async def test_summary_starts_at_the_top_for_another_article(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen: MainScreen = app.main_screen
+        rows = {row.title: row.id for row in screen.article_list.rows}
+
+        async def open_titled(title: str) -> None:
+            screen.article_list.focus()
+            index = screen.article_list.index_of(rows[title])
+            assert index is not None
+            screen.article_list.move_to(index)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.pause()
+
+        await open_titled("Scientists map coral recovery")
+        summary = screen.query_one(SummaryPane)
+        coral = screen.opened
+        summary.listing.highlighted = summary.option_index("person", 0)
+        summary.show_article(coral)  # the same article again (say, once extracted): kept
+        assert summary.listing.highlighted == summary.option_index("person", 0)
+        # another article with a person 0 of its own: the highlight does not jump onto them
+        await open_titled(next(t for t in rows if t.startswith("Council")))
+        assert screen.opened is not None and coral is not None
+        assert screen.opened.id != coral.id and screen.opened.people
+        assert summary.listing.highlighted is None
+        assert summary.listing.scroll_y == 0
+
+
 async def test_person_filters_across_feeds_and_shows_their_quotes(sample_store, app_for) -> None:
     app = app_for(sample_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -74,6 +74,7 @@ class SummaryPane(Vertical):
         self.people: tuple[Person, ...] = ()
         self.person_quotes: list[PersonQuote] = []
         self.person: str | None = None
+        self._article_id: int | None = None
         self._items: list[tuple[str, int]] = []  # (section, index in it) per option
 
     def compose(self) -> ComposeResult:
@@ -87,9 +88,13 @@ class SummaryPane(Vertical):
         return self.query_one("#summary-list", PaneList)
 
     def show_article(self, article: ArticleDetail | None) -> None:
+        """Show an article's quotes and people; the highlight stays put only for the same one
+        shown again (say, once its page is extracted), else the pane starts at the top."""
+        same = article is not None and article.id == self._article_id
+        self._article_id = article.id if article else None
         self.quotes = article.quotes if article else ()
         self.people = article.people if article else ()
-        self._rebuild()
+        self._rebuild(keep=same)
 
     def show_person(self, name: str | None, quotes: Sequence[PersonQuote] = ()) -> None:
         """Show (or, with None, drop) a person's quotes from every article at the top.
@@ -108,11 +113,11 @@ class SummaryPane(Vertical):
         except ValueError:
             return None
 
-    def _rebuild(self, target: tuple[str, int] | None = None) -> None:
+    def _rebuild(self, target: tuple[str, int] | None = None, *, keep: bool = True) -> None:
         """Rebuild the options, keeping the highlight on the same item (or moving to target)."""
         listing = self.listing
-        before = listing.highlighted
-        keep = self._items[before] if before is not None and before < len(self._items) else None
+        before = listing.highlighted if keep else None
+        kept = self._items[before] if before is not None and before < len(self._items) else None
         options: list[Option | None] = []
         items: list[tuple[str, int]] = []
 
@@ -162,10 +167,13 @@ class SummaryPane(Vertical):
         )
         self._items = items
         listing.set_options(options)
-        for wanted in (target, keep):
+        for wanted in (target, kept):
             if wanted is not None and wanted[0] not in ("header", "note") and wanted in items:
                 listing.highlighted = items.index(wanted)
                 break
+        else:
+            if not keep:
+                listing.scroll_home(animate=False)
 
     def focus_first(self) -> None:
         listing = self.listing
