@@ -19,10 +19,11 @@ _ESCAPES = re.compile(
     r"|\x1b[ -/]{0,4}[0-~]?"  # other ESC sequences
 )
 # Lone surrogates (from a "&#xD800;" in a feed) cannot be encoded as UTF-8: SQLite and the
-# terminal would both fail on them.
+# terminal would both fail on them. U+061C is the Arabic letter mark (a bidi control); the tag
+# characters U+E0000-E007F are invisible and can smuggle text past a reader.
 _CONTROLS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
 )
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 

@@ -306,6 +306,7 @@ PAYLOADS = [
     "\x1b_APC\x1b\\",
     "\x1b7\x1b8\x1bc",  # two-byte ESC sequences
     "\u202egnp.exe\u202c",  # bidi override
+    "arabic\u061cmark tag\U000e0041\U000e007f",  # letter mark (bidi), invisible tag characters
     "zero\u200bwidth\u2060joiner\ufeff",
     "nul\x00byte",
     "bell\x07 bs\x08 vt\x0b ff\x0c del\x7f",
@@ -325,6 +326,9 @@ FORBIDDEN = [chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)]]
     "\u2068",
     "\u2069",
     "\ufeff",
+    "\u061c",
+    "\U000e0041",
+    "\U000e007f",
 ]
 
 
