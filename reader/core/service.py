@@ -121,8 +121,9 @@ class _FeedWriter:
     """Writes feeds' refresh results to the store in batches, off the event loop.
 
     Every result that arrives while a batch is being written joins the next one: under load
-    one transaction carries many feeds (a third less CPU than a transaction each, mostly in
-    the full-text index), and when results trickle in each is written at once.
+    one transaction carries many feeds (20 feeds in one cost a third less CPU than 20
+    transactions, mostly in the full-text index), and when results trickle in each is written
+    at once (a 200-feed refresh on 2 cores commits about 100 times).
     """
 
     BATCH_MAX = 64
