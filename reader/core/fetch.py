@@ -185,6 +185,32 @@ class _Released(httpx.AsyncByteStream):
                 on_close()
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing it is sent."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        pass
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """The shared client, keeping no cookies.
+
+    Feeds and article pages need none, and a kept cookie would ride along on every later
+    request to that site, tracking the reader (newsboat keeps none unless told to). It also
+    spares httpx's cookie handling, which wraps every response for ``http.cookiejar``.
+    """
+
+    _no_cookies = _NoCookies()
+
+    @property  # type: ignore[override]
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        pass
+
+
 def make_client(limits: FetchLimits | None = None, **kwargs: object) -> httpx.AsyncClient:
     """The one shared client: our timeouts, pool size and headers; redirects are ours to follow.
 
@@ -195,7 +221,7 @@ def make_client(limits: FetchLimits | None = None, **kwargs: object) -> httpx.As
     timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
     if "transport" not in kwargs:
         kwargs["transport"] = _OriginPools(limits.per_host, max(limits.max_in_flight, 8))
-    return httpx.AsyncClient(
+    return _CookielessClient(
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,

@@ -299,3 +299,19 @@ def test_origin_pools_close_origins_left_idle(monkeypatch) -> None:
     finally:
         for s in servers:
             s.close()
+
+
+def test_cookies_are_never_kept_or_sent(server) -> None:
+    """A cookie a site sets does not follow the reader to its next request."""
+    url = server.add("/f", b"<rss/>", Set_Cookie="track=me; Path=/")
+
+    async def go() -> None:
+        lim = FetchLimits()
+        async with make_client(lim) as client:
+            f = Fetcher(client, lim)
+            await f.get(url)
+            await f.get(url)
+            assert len(client.cookies) == 0
+
+    run(go())
+    assert [r.headers.get("cookie") for r in server.hits("/f")] == [None, None]
