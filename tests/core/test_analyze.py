@@ -253,3 +253,18 @@ def test_lowercase_role_appositive_still_gives_the_role() -> None:
 def test_capitalised_word_before_a_title_is_not_a_modifier() -> None:
     assert find_people("Like President Obama, I believe in the good sense of voters.") == ()
     assert find_people("The Council of Europe said it would look into the case.") == ()
+
+
+def test_relative_that_is_no_speaker_and_advocacy_groups_are_organisations() -> None:
+    text = (
+        "Citizens for Tax Justice backs rules that allow companies to tell ''one country "
+        "that a subsidiary is a corporation and another that it is a partnership.''\n\n"
+        'Americans for Prosperity said "the plan will help every family in the state." '
+        "Mothers Against Drunk Driving agreed. Jane Doe, who votes for Democrats, said nothing."
+    )
+    result = analyze(text)
+    assert [q.speaker for q in result.quotes] == [
+        "Citizens for Tax Justice",
+        "Americans for Prosperity",
+    ]
+    assert [p.name for p in result.people] == ["Jane Doe"]

@@ -62,7 +62,9 @@ _OBJECT_MARKERS = frozenset(
 )
 _CUE_AFTER_COMMA = re.compile(r",[ ](?:[a-z]{2,12}ly[ ])?([a-z]{2,14})\b")
 _MONEY_OR_NUMBER = re.compile(r"\d")
-_ORG_OF_BEFORE = re.compile(r"\b([A-Z][a-z]{2,20}) (?:of|on|for) (?:the )?$")
+# A capitalised plural then "Against"/"For" inside one run of capitalised words.
+_ORG_CONNECTOR = re.compile(r"(?<=[a-z]s) (?:Against|For) (?=[A-Z])")
+_ORG_OF_BEFORE = re.compile(r"\b([A-Z][a-z]{2,20}) (of|on|for|against|Against) (?:the )?$")
 
 # Titles that by themselves make the following capitalised word a person's name.
 STRONG_TITLES = frozenset(
@@ -560,13 +562,22 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
         first = _TOKEN_SPLIT.match(text, run.start(), run.end())
         if (
             inner
-            and inner.group(1).lower() in lex.ORG_WORDS
+            and (
+                inner.group(1).lower() in lex.ORG_WORDS
+                # advocacy groups: "Citizens for Tax Justice", "Mothers Against Drunk Driving"
+                or (inner.group(2).lower() in ("for", "against") and inner.group(1).endswith("s"))
+            )
             and first is not None
             and first.group().rstrip(".").lower() not in lex.STOP_CAPS
         ):
             # "Commission on Presidential Debates": the rest of an organisation's name, but
             # not "the White House on Wednesday. Rahmanova …".
             b.orgs.append(OrgMention(inner.start(1), run.end(), text[inner.start(1) : run.end()]))
+            continue
+        inside = _ORG_CONNECTOR.search(text, run.start(), run.end())
+        if inside is not None and inside.start() > run.start():
+            # "Mothers Against Drunk Driving", "Veterans For Peace": one organisation
+            b.orgs.append(OrgMention(run.start(), run.end(), run.group()))
             continue
         for seg in _segments(text, run.start(), run.end()):
             lows = seg.lows

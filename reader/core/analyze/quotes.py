@@ -395,6 +395,11 @@ class _Attributor:
         for m in _PRONOUN.finditer(t, a, z):
             out.append(_Cand(m.start(), m.end(), "pronoun", m.group().lower()))
         for m in _DESCRIPTOR.finditer(t, a, z):
+            if (
+                t.startswith("that ", m.start())
+                and t[max(0, m.start() - 2) : m.start()].strip(" ")[-1:].isalpha()
+            ):
+                continue  # "rules that allow companies", "said that analysts": no "that official"
             pos = m.start(1)
             for word in m.group(1).split(" "):
                 head = word.rstrip(".,;:")
