@@ -206,7 +206,7 @@ class MainScreen(Screen[None]):
         self.counts = self.store.counts()
         self.set_class(self.counts["feeds"] == 0, "-empty")
         if first:
-            self.call_after_refresh(self.refresh_counts)
+            self.call_after_refresh(self.read_counts)
         else:
             self.feeds = self.store.feeds()
             self.feed_filter.set_feeds(self.feeds, self.counts)
@@ -336,10 +336,53 @@ class MainScreen(Screen[None]):
         elif counts != self.counts:
             self.refresh_counts()
 
-    def refresh_counts(self) -> None:
+    class CountsRead(Message):
+        """The counts and the feeds' numbers, read off the UI thread."""
+
+        def __init__(self, counts: dict[str, int], feeds: list[FeedRow]) -> None:
+            super().__init__()
+            self.counts = counts
+            self.feeds = feeds
+
+    def read_counts(self) -> None:
+        """Read the counts and every feed's numbers now (at start-up, before any key)."""
         self.wait_writes(0.05)
         self.counts = self.store.counts()
         self.feeds = self.store.feeds()
+        self.feed_filter.set_feeds(self.feeds, self.counts)
+        self.update_status()
+
+    def refresh_counts(self) -> None:
+        """Re-read the counts and every feed's numbers on the writer's thread and connection.
+
+        ``feeds()`` is a grouped pass over every article (30 ms at 100,000): run on the UI
+        thread after a read or star change it delayed the next key. Queued behind the flag
+        writes, it sees them all.
+        """
+
+        def job() -> None:
+            if self._write_store is None:
+                self._write_store = Store(self.store.path)
+            counts, feeds = self._write_store.counts(), self._write_store.feeds()
+            self.post_message(self.CountsRead(counts, feeds))
+
+        self._writer.submit(job).add_done_callback(self._read_done)
+
+    def _read_done(self, future: concurrent.futures.Future[None]) -> None:
+        exc = future.exception()
+        if exc is not None:  # the numbers stay as they were; say why once
+            message = f"Could not re-read the counts: {line(str(exc), 200)}"
+            try:
+                self.app.call_from_thread(
+                    self.app.notify, message, severity="warning", markup=False
+                )
+            except RuntimeError:  # the app is closing
+                pass
+
+    @on(CountsRead)
+    def counts_read(self, event: CountsRead) -> None:
+        self.counts = event.counts
+        self.feeds = event.feeds
         self.feed_filter.set_feeds(self.feeds, self.counts)
         self.update_status()
 
