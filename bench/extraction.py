@@ -13,12 +13,10 @@ import json
 import logging
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,22 +48,11 @@ def bare_readability(html: str, url: str) -> str:
     return str(tree.text_content())
 
 
-def token_f1(predicted: str, truth: str) -> float:
-    """Bag-of-\\w+-tokens F1 between two texts (the seed article's acceptance metric)."""
-    pred = Counter(re.findall(r"\w+", predicted))
-    gold = Counter(re.findall(r"\w+", truth))
-    overlap = sum((pred & gold).values())
-    if not overlap:
-        return 0.0
-    precision = overlap / sum(pred.values())
-    recall = overlap / sum(gold.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 def seed_f1() -> float:
     """Token F1 of ``extract_article`` on the seed article against its clean text."""
     sys.path.insert(0, str(REPO))
     from reader.core.extract import extract_article
+    from tests.metrics import token_f1
 
     html = SEED_HTML.read_text(encoding="utf-8")
     return token_f1(extract_article(html).text, SEED_CLEAN.read_text(encoding="utf-8"))

@@ -39,8 +39,6 @@ def _install_author_cap() -> None:
     from feedparser.mixin import _FeedParserMixin
 
     original = _FeedParserMixin._sync_author_detail
-    if getattr(original, "_newsreader_capped", False):
-        return
 
     def capped(self: Any, key: str = "author") -> None:
         context = self._get_context()
@@ -49,7 +47,6 @@ def _install_author_cap() -> None:
             context[key] = value[:AUTHOR_MAX]
         original(self, key)
 
-    capped._newsreader_capped = True  # type: ignore[attr-defined]
     _FeedParserMixin._sync_author_detail = capped  # type: ignore[method-assign]
 
 
@@ -64,8 +61,6 @@ def _install_base_uri_cache() -> None:
     import feedparser.mixin
 
     original = feedparser.mixin.make_safe_absolute_uri
-    if getattr(original, "_newsreader_cached", False):
-        return
     cached = functools.lru_cache(maxsize=256)(original)
 
     def safe_absolute(base: Any, rel: Any = None) -> Any:
@@ -73,7 +68,6 @@ def _install_base_uri_cache() -> None:
             return original(base, rel)
         return cached(base, rel)
 
-    safe_absolute._newsreader_cached = True  # type: ignore[attr-defined]
     feedparser.mixin.make_safe_absolute_uri = safe_absolute  # type: ignore[attr-defined]
 
 
@@ -98,8 +92,7 @@ class _ShallowContentCopy:
 def _install_shallow_content_copy() -> None:
     import feedparser.mixin
 
-    if getattr(feedparser.mixin, "copy", None) is copy:
-        feedparser.mixin.copy = _ShallowContentCopy  # type: ignore[attr-defined]
+    feedparser.mixin.copy = _ShallowContentCopy  # type: ignore[attr-defined]
 
 
 def _install_fast_lookups() -> None:

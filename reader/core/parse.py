@@ -158,11 +158,6 @@ def discover_feeds(body: bytes, base_url: str) -> list[str]:
     return found
 
 
-# FeedParserDict.get maps legacy key names on every call; the canonical keys read here need
-# none of that, and a plain dict lookup is several times cheaper (parse_feed reads ~12 per entry).
-_get = dict.get
-
-
 def _fragment_text(html: str) -> str:
     """Plain text of an HTML fragment, paragraphs separated by blank lines."""
     if "<" not in html and "&" not in html:
@@ -176,8 +171,8 @@ def _text_of(detail: Mapping[str, Any] | None, fallback: str) -> str:
     """The text of a feedparser text construct, HTML turned into text."""
     if not detail:
         return fallback
-    value = str(_get(detail, "value") or fallback or "")
-    if str(_get(detail, "type") or "").lower() in ("text/html", "application/xhtml+xml"):
+    value = str(detail.get("value") or fallback or "")
+    if str(detail.get("type") or "").lower() in ("text/html", "application/xhtml+xml"):
         return _fragment_text(value)
     return value
 
@@ -208,7 +203,7 @@ def _timestamp(entry: Mapping[str, Any], fetched_at: float) -> tuple[float, str 
 def _identity(
     entry: Mapping[str, Any], link: str | None, title: str, raw_date: str | None
 ) -> tuple[str, str]:
-    guid = sanitize_line(str(_get(entry, "id") or ""), 2048)
+    guid = sanitize_line(str(entry.get("id") or ""), 2048)
     if guid:
         return guid, "guid"
     if link:
@@ -218,13 +213,13 @@ def _identity(
 
 
 def _entry_content(entry: Mapping[str, Any]) -> str:
-    contents = _get(entry, "content") or []
+    contents = entry.get("content") or []
     best = ""
     for content in contents:
         text = _text_of(content, "")
         if len(text) > len(best):
             best = text
-    summary = _text_of(_get(entry, "summary_detail"), str(_get(entry, "summary") or ""))
+    summary = _text_of(entry.get("summary_detail"), str(entry.get("summary") or ""))
     return best if len(best) >= len(summary) else summary
 
 
@@ -282,10 +277,10 @@ def parse_feed(
     entries: list[ParsedEntry] = []
     seen: dict[str, int] = {}
     for raw in entries_raw[:max_items]:
-        link_raw = str(_get(raw, "link") or "")
+        link_raw = str(raw.get("link") or "")
         link = safe_url(urljoin(url, link_raw)) if link_raw else None
         entry_title = sanitize_line(
-            _text_of(_get(raw, "title_detail"), str(_get(raw, "title") or "")), TITLE_MAX
+            _text_of(raw.get("title_detail"), str(raw.get("title") or "")), TITLE_MAX
         )
         published, raw_date = _timestamp(raw, fetched_at)
         key, source = _identity(raw, link, entry_title, raw_date)
@@ -296,7 +291,7 @@ def parse_feed(
             if key in seen:
                 continue
         seen[key] = 1
-        author = sanitize_line(str(_get(raw, "author") or ""), AUTHOR_MAX) or None
+        author = sanitize_line(str(raw.get("author") or ""), AUTHOR_MAX) or None
         summary = _clean_paragraphs(_entry_content(raw))
         entries.append(
             ParsedEntry(

@@ -175,7 +175,8 @@ class FeedUpdate:
 
 @dataclass(frozen=True, slots=True)
 class FeedUnchanged:
-    """A feed that answered 304 Not Modified."""
+    """A feed that answered 304 Not Modified: stored as refreshed now with no error, its
+    validators updated where the response gave new ones, a permanent redirect followed."""
 
     feed_id: int
     etag: str | None = None
@@ -368,13 +369,6 @@ class Store:
         """Record why the last refresh of a feed failed (its last good refresh time stays)."""
         with self.write() as db:
             db.execute("UPDATE feeds SET last_error = ? WHERE id = ?", (error, feed_id))
-
-    def mark_unchanged(
-        self, feed_id: int, etag: str | None, last_modified: str | None, url: str | None = None
-    ) -> None:
-        """Record a 304: refreshed now, no error, validators kept, maybe a new URL."""
-        with self.write() as db:
-            _apply(db, FeedUnchanged(feed_id, etag, last_modified, url))
 
     def store_entries(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -208,8 +210,7 @@ class MainScreen(Screen[None]):
         if first:
             self.call_after_refresh(self.read_counts)
         else:
-            self.feeds = self.store.feeds()
-            self.feed_filter.set_feeds(self.feeds, self.counts)
+            self.show_counts(self.counts, self.store.feeds())
         self.load_rows(replace_when_complete=not first)
         self.update_status()
 
@@ -347,9 +348,12 @@ class MainScreen(Screen[None]):
     def read_counts(self) -> None:
         """Read the counts and every feed's numbers now (at start-up, before any key)."""
         self.wait_writes(0.05)
-        self.counts = self.store.counts()
-        self.feeds = self.store.feeds()
-        self.feed_filter.set_feeds(self.feeds, self.counts)
+        self.show_counts(self.store.counts(), self.store.feeds())
+
+    def show_counts(self, counts: dict[str, int], feeds: list[FeedRow]) -> None:
+        self.counts = counts
+        self.feeds = feeds
+        self.feed_filter.set_feeds(feeds, counts)
         self.update_status()
 
     def refresh_counts(self) -> None:
@@ -361,30 +365,17 @@ class MainScreen(Screen[None]):
         """
 
         def job() -> None:
-            if self._write_store is None:
-                self._write_store = Store(self.store.path)
-            counts, feeds = self._write_store.counts(), self._write_store.feeds()
-            self.post_message(self.CountsRead(counts, feeds))
+            store = self._writer_store()
+            self.post_message(self.CountsRead(store.counts(), store.feeds()))
 
-        self._writer.submit(job).add_done_callback(self._read_done)
-
-    def _read_done(self, future: concurrent.futures.Future[None]) -> None:
-        exc = future.exception()
-        if exc is not None:  # the numbers stay as they were; say why once
-            message = f"Could not re-read the counts: {line(str(exc), 200)}"
-            try:
-                self.app.call_from_thread(
-                    self.app.notify, message, severity="warning", markup=False
-                )
-            except RuntimeError:  # the app is closing
-                pass
+        # On failure the numbers stay as they were, and the toast says why.
+        self._writer.submit(job).add_done_callback(
+            functools.partial(self._job_done, "Could not re-read the counts", "warning")
+        )
 
     @on(CountsRead)
     def counts_read(self, event: CountsRead) -> None:
-        self.counts = event.counts
-        self.feeds = event.feeds
-        self.feed_filter.set_feeds(self.feeds, self.counts)
-        self.update_status()
+        self.show_counts(event.counts, event.feeds)
 
     def refresh_counts_soon(self) -> None:
         """Coalesce count updates after read/star changes (feeds() is a grouped query)."""
@@ -466,21 +457,30 @@ class MainScreen(Screen[None]):
         """
 
         def job() -> None:
-            if self._write_store is None:
-                self._write_store = Store(self.store.path)
-            getattr(self._write_store, method)(*args)
+            getattr(self._writer_store(), method)(*args)
 
         future = self._writer.submit(job)
-        future.add_done_callback(self._write_done)
+        future.add_done_callback(
+            functools.partial(self._job_done, "Could not save that change", "error")
+        )
         self._last_write = future
 
-    def _write_done(self, future: concurrent.futures.Future[None]) -> None:
+    def _writer_store(self) -> Store:
+        """The writer thread's own connection (opened there, on its first job)."""
+        if self._write_store is None:
+            self._write_store = Store(self.store.path)
+        return self._write_store
+
+    def _job_done(
+        self, what: str, severity: SeverityLevel, future: concurrent.futures.Future[None]
+    ) -> None:
+        """A writer-thread job ended: a toast when it failed (``what`` says what failed)."""
         exc = future.exception()
         if exc is None:
             return
-        message = f"Could not save that change: {line(str(exc), 200)}"
+        message = f"{what}: {line(str(exc), 200)}"
         try:
-            self.app.call_from_thread(self.app.notify, message, severity="error", markup=False)
+            self.app.call_from_thread(self.app.notify, message, severity=severity, markup=False)
         except RuntimeError:  # the app is closing
             pass
 
