@@ -170,3 +170,56 @@ def test_batched_feed_updates_fail_alone(tmp_path: Path) -> None:
         etags = dict(store.db.execute("SELECT id, etag FROM feeds").fetchall())
         assert etags == {a: '"e"', b: '"b"'}
         assert store.integrity_check() == "ok"
+
+
+def fts_exact(store: Store) -> None:
+    """FTS5's own check of the index against the articles it was built from."""
+    store.db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_fts_index_matches_articles_through_every_write(tmp_path: Path) -> None:
+    """New rows are indexed once per feed write, not by a trigger: the index stays exact."""
+    from reader.core.store import FeedUpdate
+
+    with Store(tmp_path / "a.db") as store:
+        a = store.add_feed("https://a.example/feed", "A")
+        b = store.add_feed("https://b.example/feed", "B")
+        many = [entry(f"k{i}", f"Harbour {i}", f"tide word{i}") for i in range(1200)]
+        store.apply_feed_updates(
+            [FeedUpdate(a, tuple(many)), FeedUpdate(b, (entry("b1", "Lighthouse", "fog"),))]
+        )
+        fts_exact(store)
+        assert len(store.search("harbour", limit=5000)) == 1200
+        assert [x.title for x, _ in store.search("word1199")] == ["Harbour 1199"]
+        # an entry seen again with a new title, one new entry, an extracted page
+        again = store.store_entries(b, [entry("b1", "Beacon", "fog"), entry("b2", "Gull", "")])
+        assert again.updated == 1 and len(again.new_ids) == 1
+        store.save_extraction(
+            again.new_ids[0], text="Page text on puffins.", source="page", error=None, analysis=None
+        )
+        fts_exact(store)
+        assert store.search("lighthouse") == []
+        assert [x.title for x, _ in store.search("beacon")] == ["Beacon"]
+        assert [x.title for x, _ in store.search("puffins")] == ["Gull"]
+        assert store.remove_feed(a)
+        fts_exact(store)
+        assert store.search("harbour") == []
+
+
+def test_migration_to_indexing_per_feed_keeps_old_rows(tmp_path: Path) -> None:
+    """A database made before migration 4 (rows indexed by a trigger) stays exact after it."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        for script in MIGRATIONS[:3]:
+            db.executescript(script)
+        db.execute("PRAGMA user_version=3")
+        db.execute("INSERT INTO feeds (url, title, created) VALUES ('https://o.example/f', 'O', 0)")
+        db.execute(
+            "INSERT INTO articles (feed_id, key, key_source, title, published, text, fetched) "
+            "VALUES (1, 'old', 'guid', 'Old harbour', 1e9, 'kept text', 1e9)"
+        )
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        store.store_entries(1, [entry("new", "New harbour", "more text")])
+        fts_exact(store)
+        assert sorted(x.title for x, _ in store.search("harbour")) == ["New harbour", "Old harbour"]
