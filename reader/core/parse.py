@@ -278,7 +278,9 @@ def parse_feed(
     seen: dict[str, int] = {}
     for raw in entries_raw[:max_items]:
         link_raw = str(raw.get("link") or "")
-        link = safe_url(urljoin(url, link_raw)) if link_raw else None
+        if link_raw and not _feedparser.joins_to_itself(url, link_raw):
+            link_raw = urljoin(url, link_raw)
+        link = safe_url(link_raw) if link_raw else None
         entry_title = sanitize_line(
             _text_of(raw.get("title_detail"), str(raw.get("title") or "")), TITLE_MAX
         )

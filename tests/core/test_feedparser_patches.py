@@ -13,6 +13,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bench.feeds_corpus import CORPUS, corpus_files
 from tests.conftest import REPO
@@ -76,7 +78,79 @@ def test_speedups_are_installed_by_parse() -> None:
     import reader.core.parse  # noqa: F401  (installs them)
 
     assert feedparser.mixin.make_safe_absolute_uri.__name__ == "safe_absolute"
+    assert feedparser.mixin._urljoin.__name__ == "join"
     assert FeedParserDict.__getitem__.__name__ == "getitem"
     d = FeedParserDict(summary="s", tags=[FeedParserDict(term="t")])
     assert d["description"] == "s" and d["category"] == "t" and d.get("guid") is None
     assert "description" in d and "nothing" not in d
+
+
+def _reference_join(base: str, uri: str) -> str:
+    """feedparser's own ``_urljoin``, as its source has it."""
+    import urllib.parse
+
+    from feedparser.urls import _urifixer
+
+    uri = _urifixer.sub(r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
+_BASES = [
+    "http://example.org/feeds/a.xml",
+    "https://example.org/",
+    "HTTP://Example.org/x",
+    "ftp://example.org/f",
+    "http://[::1]:80/f",
+    "",
+]
+_URI = st.builds(
+    lambda scheme, host, port, path, query, frag: f"{scheme}://{host}{port}{path}{query}{frag}",
+    st.sampled_from(["http", "https", "HTTP", "ftp", "http:/", "feed"]),
+    st.text("abcXYZ019.-_@[]:/ ", min_size=0, max_size=12),
+    st.sampled_from(["", ":80", ":", ":x"]),
+    st.text(st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=20).map(lambda s: "/" + s)
+    | st.just(""),
+    st.sampled_from(["", "?", "?a=1&b=2", "?;", "? x"]),
+    st.sampled_from(["", "#", "#top", "#a#b"]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@example(base=_BASES[0], uri="http://a.example/x;")
+@example(base=_BASES[0], uri="http://a.example/x?")
+@example(base=_BASES[0], uri="http://a.example/x#")
+@example(base=_BASES[0], uri="http:///a.example/x")
+@example(base=_BASES[0], uri="http://a.example/x\ty")
+@given(base=st.sampled_from(_BASES), uri=_URI | st.text(max_size=30))
+def test_plain_uri_shortcut_gives_what_the_join_gives(base: str, uri: str) -> None:
+    import urllib.parse
+
+    from reader.core._feedparser import joins_to_itself
+
+    if joins_to_itself(base, uri):
+        assert urllib.parse.urljoin(base, uri) == uri
+        assert _reference_join(base, uri) == uri
+
+
+def test_plain_uri_shortcut_cases() -> None:
+    from reader.core._feedparser import joins_to_itself
+
+    base = "http://example.org/feed.xml"
+    for uri in ("http://a.example/x/1", "http://A.example:8080/p/?q=1#f", "http://a//b/./c"):
+        assert joins_to_itself(base, uri), uri
+    assert joins_to_itself("https://example.org/", "https://a.example/x")
+    for uri in (
+        "https://a.example/x",  # not the base's scheme: left to the original
+        "HTTP://a.example/x",  # the scheme comes back lower-case
+        "http://a.example/x?",  # an empty query is dropped
+        "http://a.example/x#",
+        "http://a.example/x;p",
+        "http:///a.example/x",  # feedparser removes the extra slash
+        "http://a.example/x y",
+        " http://a.example/x",
+        "/relative",
+    ):
+        assert not joins_to_itself(base, uri), uri
