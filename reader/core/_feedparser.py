@@ -1,7 +1,7 @@
-"""Changes to feedparser's internals: one safety cap and five speed-ups that keep its results.
+"""Changes to feedparser's internals: one safety cap and six speed-ups that keep its results.
 
 feedparser is the parser the project uses for RSS, Atom and RDF, and it is pure Python: on an
-ordinary 30-item feed about 20 µs per element. Profiling it on real-size feeds showed five hot
+ordinary 30-item feed about 20 µs per element. Profiling it on real-size feeds showed six hot
 spots whose work is repeated or generic where a cheaper equivalent gives the identical result.
 ``install()`` (called when ``reader.core.parse`` is imported) applies:
 
@@ -16,7 +16,9 @@ spots whose work is repeated or generic where a cheaper equivalent gives the ide
 - no join for entry links that are already plain absolute URIs of the base's scheme, where
   ``urljoin`` would give them back unchanged;
 - no repeated failed import of the ``drv_libxml2`` SAX driver on every parse where it is not
-  installed.
+  installed;
+- identity entries for U+0000-U+00FF in its windows-1252 repair table, so that
+  ``str.translate`` stops failing a lookup for almost every character.
 
 ``tests/core/test_feedparser_patches.py`` parses the whole feedparser test corpus with and
 without these changes and requires identical results; a property test checks the link
@@ -147,6 +149,22 @@ def _install_parser_lookup() -> None:
     feedparser.api.PREFERRED_XML_PARSERS = usable  # type: ignore[attr-defined]
 
 
+def _install_cp1252_table() -> None:
+    """Give feedparser's windows-1252 repair table identity entries for U+0000-U+00FF.
+
+    ``pop`` runs ``output.translate(_cp1252)`` on every text element. The table only maps
+    U+0080-U+009F, so for every other character ``str.translate`` fails a lookup (a raised
+    and cleared KeyError each time): 1.5 µs for 300 ASCII characters, 16 µs once a curly
+    quote makes the string non-ASCII. A character mapped to itself is left as it is, so the
+    result is the same; these lookups simply succeed (0.7 and 8 µs).
+    """
+    import feedparser.mixin
+
+    table: dict[int, Any] = {i: i for i in range(256)}
+    table.update(feedparser.mixin._cp1252)
+    feedparser.mixin._cp1252 = table  # type: ignore[attr-defined]
+
+
 class _ShallowContentCopy:
     """Stands in for the ``copy`` module inside feedparser's mixin.
 
@@ -216,3 +234,4 @@ def install(*, speedups: bool = True) -> None:
         _install_fast_lookups()
         _install_plain_uri_join()
         _install_parser_lookup()
+        _install_cp1252_table()
