@@ -22,11 +22,18 @@ import feedparser
 import feedparser.datetimes
 
 from reader.core import _feedparser
-from reader.core.sanitize import AUTHOR_MAX, BODY_MAX, TITLE_MAX, safe_url, sanitize, sanitize_line
+from reader.core.sanitize import (
+    AUTHOR_MAX,
+    BODY_MAX,
+    MAX_ITEMS,
+    TITLE_MAX,
+    safe_url,
+    sanitize,
+    sanitize_line,
+)
 from reader.errors import FeedError
 from reader.models import ParsedEntry, ParsedFeed
 
-MAX_ITEMS = 2000
 ENTITY_EXPANSION_MAX = 4 * 1024 * 1024
 EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
 FUTURE_SLACK = 2 * 24 * 3600

@@ -31,6 +31,7 @@ TITLE_MAX = 1024
 AUTHOR_MAX = 256
 URL_MAX = 4096
 BODY_MAX = 2 * 1024 * 1024
+MAX_ITEMS = 2000  # entries kept from one fetch of a feed
 
 
 def sanitize(text: str | None, limit: int | None = None) -> str:

@@ -30,8 +30,7 @@ from reader.core.fetch import (
     host_of,
     make_client,
 )
-from reader.core.parse import MAX_ITEMS, discover_feeds, is_html_response, parse_feed
-from reader.core.sanitize import sanitize_line
+from reader.core.sanitize import MAX_ITEMS, sanitize_line
 from reader.core.store import (
     FeedState,
     FeedUnchanged,
@@ -40,7 +39,7 @@ from reader.core.store import (
     Store,
     StoredEntries,
 )
-from reader.core.workers import JobFailed, JobTimeout, WorkerPool
+from reader.core.workers import JobFailed, JobTimeout, Task, WorkerPool
 from reader.errors import (
     AlreadyRunning,
     FeedError,
@@ -187,6 +186,13 @@ class _FeedWriter:
         return True
 
 
+# Parsing runs in the workers, named rather than imported: this process never loads
+# feedparser, and forked workers import it themselves while the first requests are out.
+# parse_feed itself, not a wrapper in pipeline: that module loads the extractor, which a
+# feeds-only refresh never needs.
+_PARSE_FEED = Task("reader.core.parse", "parse_feed")
+
+
 class Session:
     """One run's shared resources: store, HTTP client, worker processes."""
 
@@ -218,7 +224,7 @@ class Session:
     @property
     def pool(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = WorkerPool(self.settings.workers)
+            self._pool = WorkerPool(self.settings.workers, preload=(_PARSE_FEED.module,))
         return self._pool
 
     async def aclose(self) -> None:
@@ -237,10 +243,8 @@ class Session:
 
     async def _parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         try:
-            # parse_feed itself, not a wrapper in pipeline: that module loads the extractor,
-            # which a feeds-only refresh never needs (in this process or in the workers).
             return await self.pool.run(
-                parse_feed,
+                _PARSE_FEED,
                 body,
                 {k: v for k, v in headers.items() if k in ("content-type", "content-language")},
                 url,
@@ -272,6 +276,8 @@ class Session:
         max_bytes = self.settings.limits.feed_max_bytes
         result = await self.fetcher.get(url, max_bytes=max_bytes)
         others: tuple[str, ...] = ()
+        from reader.core.parse import discover_feeds, is_html_response
+
         if is_html_response(result.headers.get("content-type"), result.body):
             found = discover_feeds(result.body, result.final_url)
             if not found:

@@ -9,6 +9,7 @@ pathological page cannot stall a refresh (HOSTILE.md §3).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import math
 import os
@@ -21,6 +22,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from reader.errors import ReaderError
@@ -35,6 +37,21 @@ class JobTimeout(ReaderError):
 
 class JobFailed(ReaderError):
     """A job raised in its worker; the message is the worker's error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A function named by module and attribute, imported in the worker that runs it.
+
+    Sending a function itself pickles a reference that the sender must have imported; a
+    ``Task`` lets the parent hand out work from modules it never loads (feedparser, for one).
+    """
+
+    module: str
+    name: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
 
 
 def write_frame(stream: IO[bytes], obj: object) -> None:
@@ -124,10 +141,12 @@ class _ForkedProcess:
         return self.returncode
 
 
-def _fork_worker() -> _ForkedProcess:
+def _fork_worker(preload: tuple[str, ...] = ()) -> _ForkedProcess:
     """A worker forked from this process: no interpreter start, modules already imported.
 
-    Only called while this process has a single thread, where fork is safe.
+    ``preload`` names modules the worker imports before its first job (modules this process
+    does not need), while the parent goes on. Only called while this process has a single
+    thread, where fork is safe.
     """
     job_r, job_w = os.pipe()
     res_r, res_w = os.pipe()
@@ -145,6 +164,11 @@ def _fork_worker() -> _ForkedProcess:
             os.closerange(3, low)
             os.closerange(low + 1, high)
             os.closerange(high + 1, _max_fd())
+            for module in preload:
+                try:
+                    importlib.import_module(module)
+                except Exception:  # the job that needs it will report why
+                    continue
             serve(os.fdopen(job_r, "rb"), os.fdopen(res_w, "wb"))
         except BaseException:
             code = 1
@@ -179,10 +203,10 @@ _SPAWN_CODE = (
 
 
 class _Worker:
-    def __init__(self, fork: bool = False) -> None:
+    def __init__(self, fork: bool = False, preload: tuple[str, ...] = ()) -> None:
         self.process: subprocess.Popen[bytes] | _ForkedProcess
         if fork:
-            self.process = _fork_worker()
+            self.process = _fork_worker(preload)
             self._nonblocking()
             return
         # Isolated mode (-I): the current directory and PYTHONPATH are not searched, so a
@@ -250,9 +274,12 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes (default: one per core); use ``await pool.run(...)``."""
 
-    def __init__(self, size: int | None = None, *, fork: bool | None = None) -> None:
+    def __init__(
+        self, size: int | None = None, *, fork: bool | None = None, preload: tuple[str, ...] = ()
+    ) -> None:
         self.size = max(1, size or (os.cpu_count() or 1))
         self._fork = fork  # None: fork while single-threaded, else spawn
+        self._preload = preload  # modules forked workers import before their first job
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
         self._missing = 0  # killed workers not yet replaced (replaced when next needed)
@@ -278,7 +305,7 @@ class WorkerPool:
         if self._fork is not None:
             fork = fork and self._fork
         while self._missing > 0 and not self._closed:
-            worker = _Worker(fork=fork)
+            worker = _Worker(fork=fork, preload=self._preload)
             self._missing -= 1
             self._all.append(worker)
             self._idle.put_nowait(worker)
