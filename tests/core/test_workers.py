@@ -96,3 +96,52 @@ def test_forked_workers_hold_no_other_descriptors(tmp_path) -> None:
         db.close()
     assert not any("held.db" in t for t in targets)
     assert sum(t.startswith("pipe:") for t in targets) == 2
+
+
+def _imported(name: str) -> bool:
+    import sys
+
+    return name in sys.modules
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_task_runs_a_function_this_process_never_imported(fork: bool) -> None:
+    """A Task names its function; the worker imports it. Forked workers preload modules."""
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio, sys\n"
+        "from reader.core.workers import Task, WorkerPool\n"
+        "async def go():\n"
+        f"    pool = WorkerPool(1, fork={fork}, preload=('colorsys',))\n"
+        "    try:\n"
+        "        preloaded = await pool.run(Task('tests.core.test_workers', '_imported'),\n"
+        "                                   'colorsys')\n"
+        "        hsv = await pool.run(Task('colorsys', 'rgb_to_hsv'), 1.0, 0.0, 0.0)\n"
+        "    finally:\n"
+        "        pool.close()\n"
+        "    print(hsv, preloaded, 'colorsys' in sys.modules)\n"
+        "asyncio.run(go())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    # the job ran; a forked worker had imported colorsys before its first job (a spawned
+    # one imports it when a job needs it); the parent never imported it
+    assert out == ["(0.0,", "1.0,", "1.0)", str(fork), "False"]
+
+
+def test_refresh_process_never_imports_feedparser() -> None:
+    """The event-loop process of a refresh leaves feedparser to the workers."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reader.cli, reader.core.service, reader.core.store\n"
+        "print('feedparser' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "False"
