@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -32,12 +32,12 @@ from reader.core.fetch import (
 )
 from reader.core.sanitize import MAX_ITEMS, sanitize_line
 from reader.core.store import (
+    Extraction,
     FeedState,
     FeedUnchanged,
     FeedUpdate,
     PendingArticle,
     Store,
-    StoredEntries,
 )
 from reader.core.workers import JobFailed, JobTimeout, Task, WorkerPool
 from reader.errors import (
@@ -116,59 +116,60 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-class _FeedWriter:
-    """Writes feeds' refresh results to the store in batches, off the event loop.
+R = TypeVar("R")
+
+
+class _BatchWriter(Generic[T, R]):
+    """Writes results to the store in batches, off the event loop.
 
     Every result that arrives while a batch is being written joins the next one: under load
-    one transaction carries many feeds (20 feeds in one cost a third less CPU than 20
-    transactions, mostly in the full-text index), and when results trickle in each is written
-    at once (a 200-feed refresh on 2 cores commits about 100 times).
+    one transaction carries many feeds or pages (20 feeds in one cost a third less CPU than
+    20 transactions), and when results trickle in each is written at once (a 200-feed
+    refresh on 2 cores commits about 100 times). ``write_batch`` stores a batch in one
+    transaction, a savepoint per item, giving each item its result or ``StoreError``.
     """
 
     BATCH_MAX = 64
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._queue: list[tuple[FeedUpdate | FeedUnchanged, asyncio.Future[StoredEntries | None]]]
-        self._queue = []
+    def __init__(self, write_batch: Callable[[list[T]], Sequence[R | StoreError]]) -> None:
+        self._write_batch = write_batch
+        self._queue: list[tuple[T, asyncio.Future[R]]] = []
         self._drainer: asyncio.Task[None] | None = None
 
-    async def write(self, update: FeedUpdate | FeedUnchanged) -> StoredEntries | None:
-        """Store one feed's result; raise StoreError when its write failed."""
-        done: asyncio.Future[StoredEntries | None] = asyncio.get_running_loop().create_future()
-        self._queue.append((update, done))
+    async def write(self, item: T) -> R:
+        """Store one item; raise StoreError when its write failed."""
+        done: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._queue.append((item, done))
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain())
         return await done
 
     async def _drain(self) -> None:
-        batch: list[tuple[FeedUpdate | FeedUnchanged, asyncio.Future[StoredEntries | None]]] = []
+        batch: list[tuple[T, asyncio.Future[R]]] = []
         try:
             while self._queue:
                 batch = self._queue[: self.BATCH_MAX]
                 del self._queue[: self.BATCH_MAX]
                 if await self._write(batch) is False:
-                    # One feed may have sunk the whole transaction: write each alone, so
-                    # only the feed at fault fails.
-                    for item in batch:
-                        await self._write([item])
+                    # One item may have sunk the whole transaction: write each alone, so
+                    # only the item at fault fails.
+                    for one in batch:
+                        await self._write([one])
         finally:
             self._drainer = None
             for _, done in batch + self._queue:  # only left when cancelled
                 done.cancel()
             self._queue.clear()
 
-    async def _write(
-        self, batch: list[tuple[FeedUpdate | FeedUnchanged, asyncio.Future[StoredEntries | None]]]
-    ) -> bool | None:
+    async def _write(self, batch: list[tuple[T, asyncio.Future[R]]]) -> bool | None:
         """Write one batch and settle its futures.
 
-        False when an error inside the transaction undid it (the caller retries the feeds one
-        by one); a busy database fails the whole batch at once (None), since retrying would
-        only wait out the busy timeout again for each feed.
+        False when an error inside the transaction undid it (the caller retries the items
+        one by one); a busy database fails the whole batch at once (None), since retrying
+        would only wait out the busy timeout again for each item.
         """
         try:
-            results = await asyncio.to_thread(self.store.apply_feed_updates, [u for u, _ in batch])
+            results = await asyncio.to_thread(self._write_batch, [item for item, _ in batch])
         except Exception as exc:
             if len(batch) == 1 or isinstance(exc, StoreBusy):
                 for _, done in batch:
@@ -211,7 +212,8 @@ class Session:
         self._pool = pool
         self._own_pool = pool is None
         self._fetcher: Fetcher | None = None
-        self._writer = _FeedWriter(store)
+        self._feed_writer = _BatchWriter(store.apply_feed_updates)
+        self._page_writer = _BatchWriter(store.save_extractions)
 
     @property
     def fetcher(self) -> Fetcher:
@@ -345,13 +347,13 @@ class Session:
             last_modified=state.last_modified,
         )
         if result.not_modified:
-            await self._writer.write(
+            await self._feed_writer.write(
                 FeedUnchanged(state.id, result.etag, result.last_modified, result.permanent_url)
             )
             summary.unchanged += 1
             return ()
         parsed = await self._parse(result.body, dict(result.headers), result.final_url)
-        stored = await self._writer.write(
+        stored = await self._feed_writer.write(
             FeedUpdate(
                 state.id,
                 parsed.entries,
@@ -439,15 +441,10 @@ class Session:
             final = not (isinstance(exc, FetchError) and exc.transient)
         else:
             final = True
-        await asyncio.to_thread(
-            self.store.save_extraction,
-            article.id,
-            text=page.text,
-            source=page.source,
-            error=page.error,
-            analysis=page.analysis,
-            author=page.author,
-            final=final,
+        await self._page_writer.write(
+            Extraction(
+                article.id, page.text, page.source, page.error, page.analysis, page.author, final
+            )
         )
         return page
 

@@ -14,11 +14,11 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reader.errors import StoreBusy, StoreError
 from reader.models import (
@@ -32,6 +32,9 @@ from reader.models import (
 )
 
 BUSY_TIMEOUT = 10.0
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: feeds, articles, full-text index
@@ -188,6 +191,19 @@ class FeedUnchanged:
     etag: str | None = None
     last_modified: str | None = None
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """An article's page result to store: its text (None keeps the text) and analysis."""
+
+    article_id: int
+    text: str | None
+    source: str  # "page" or "feed"
+    error: str | None
+    analysis: Analysis | None
+    author: str | None = None
+    final: bool = True  # False: the page could not be reached; try again later
 
 
 def name_key(name: str) -> str:
@@ -405,19 +421,7 @@ class Store:
         less than a transaction each. A feed whose write fails is rolled back to its savepoint
         and gets a ``StoreError`` in its place; the others still commit.
         """
-        results: list[StoredEntries | StoreError | None] = []
-        with self.write() as db:
-            for update in updates:
-                db.execute("SAVEPOINT feed_update")
-                try:
-                    results.append(_apply(db, update))
-                except sqlite3.Error as exc:
-                    if not db.in_transaction:
-                        raise  # SQLite abandoned the whole transaction: report the real error
-                    db.execute("ROLLBACK TO feed_update")
-                    results.append(StoreError(f"the database refused a write: {exc}"))
-                db.execute("RELEASE feed_update")
-        return results
+        return self._in_savepoints(updates, _apply)
 
     def set_feed_title(self, feed_id: int, title: str) -> None:
         with self.write() as db:
@@ -462,22 +466,35 @@ class Store:
         ``final`` false (the page could not be reached this time) keeps the article pending,
         so the next refresh or opening tries its page again.
         """
-        done = time.time() if final else None
         with self.write() as db:
-            if text is not None:
-                db.execute(
-                    "UPDATE articles SET text = ?, text_source = ?, extracted_at = ?, "
-                    "extract_error = ?, author = COALESCE(author, ?) WHERE id = ?",
-                    (text, source, done, error, author, article_id),
-                )
-            else:
-                db.execute(
-                    "UPDATE articles SET text_source = ?, extracted_at = ?, extract_error = ? "
-                    "WHERE id = ?",
-                    (source, done, error, article_id),
-                )
-            if analysis is not None:
-                _save_analysis(db, article_id, analysis)
+            _save_extraction(
+                db, Extraction(article_id, text, source, error, analysis, author, final)
+            )
+
+    def save_extractions(self, items: Sequence[Extraction]) -> list[StoreError | None]:
+        """Store several articles' extractions in one transaction, each in its own savepoint.
+
+        An article whose write fails is rolled back alone and gets a ``StoreError``.
+        """
+        return self._in_savepoints(items, _save_extraction)
+
+    def _in_savepoints(
+        self, items: Sequence[_Item], write: Callable[[sqlite3.Connection, _Item], _Result]
+    ) -> list[_Result | StoreError]:
+        """Write each item in its own savepoint of one transaction (see apply_feed_updates)."""
+        results: list[_Result | StoreError] = []
+        with self.write() as db:
+            for item in items:
+                db.execute("SAVEPOINT item")
+                try:
+                    results.append(write(db, item))
+                except sqlite3.Error as exc:
+                    if not db.in_transaction:
+                        raise  # SQLite abandoned the whole transaction: report the real error
+                    db.execute("ROLLBACK TO item")
+                    results.append(StoreError(f"the database refused a write: {exc}"))
+                db.execute("RELEASE item")
+        return results
 
     def save_analysis(self, article_id: int, analysis: Analysis) -> None:
         with self.write() as db:
@@ -770,6 +787,23 @@ def _insert_entries(
             chunk,
         )
     return new_ids
+
+
+def _save_extraction(db: sqlite3.Connection, item: Extraction) -> None:
+    done = time.time() if item.final else None
+    if item.text is not None:
+        db.execute(
+            "UPDATE articles SET text = ?, text_source = ?, extracted_at = ?, "
+            "extract_error = ?, author = COALESCE(author, ?) WHERE id = ?",
+            (item.text, item.source, done, item.error, item.author, item.article_id),
+        )
+    else:
+        db.execute(
+            "UPDATE articles SET text_source = ?, extracted_at = ?, extract_error = ? WHERE id = ?",
+            (item.source, done, item.error, item.article_id),
+        )
+    if item.analysis is not None:
+        _save_analysis(db, item.article_id, item.analysis)
 
 
 def _save_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis) -> None:

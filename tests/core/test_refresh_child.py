@@ -40,7 +40,7 @@ def test_feed_writer_batches_results_that_arrive_together(tmp_path) -> None:
     """Results arriving while a batch is written share the next transaction."""
     import asyncio
 
-    from reader.core.service import _FeedWriter
+    from reader.core.service import _BatchWriter
     from reader.core.store import FeedUpdate, Store
     from reader.models import ParsedEntry
 
@@ -56,7 +56,7 @@ def test_feed_writer_batches_results_that_arrive_together(tmp_path) -> None:
         store.apply_feed_updates = counting  # type: ignore[method-assign]
 
         async def go() -> list[int]:
-            writer = _FeedWriter(store)
+            writer = _BatchWriter(store.apply_feed_updates)
             entry = ParsedEntry("k", "guid", "T", None, None, 1.7e9, None, "s")
             stored = await asyncio.gather(*(writer.write(FeedUpdate(f, (entry,))) for f in feeds))
             return [len(s.new_ids) for s in stored if s is not None]
@@ -69,7 +69,7 @@ def test_feed_writer_retries_alone_when_one_feed_undoes_the_batch(tmp_path) -> N
     """An error that makes SQLite abandon the whole transaction fails only its own feed."""
     import asyncio
 
-    from reader.core.service import _FeedWriter
+    from reader.core.service import _BatchWriter
     from reader.core.store import FeedUpdate, Store
     from reader.errors import StoreError
     from reader.models import ParsedEntry
@@ -85,7 +85,7 @@ def test_feed_writer_retries_alone_when_one_feed_undoes_the_batch(tmp_path) -> N
             return ParsedEntry(title, "guid", title, None, None, 1.7e9, None, "s")
 
         async def go() -> list[object]:
-            writer = _FeedWriter(store)
+            writer = _BatchWriter(store.apply_feed_updates)
             titles = ["ok0", "poison", "ok2", "ok3"]
             return await asyncio.gather(
                 *(
@@ -100,3 +100,47 @@ def test_feed_writer_retries_alone_when_one_feed_undoes_the_batch(tmp_path) -> N
         assert [len(r.new_ids) for i, r in enumerate(results) if i != 1] == [1, 1, 1]  # type: ignore[union-attr]
         stored = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         assert stored == 3
+
+
+def test_page_writer_batches_extractions_and_fails_one_alone(tmp_path) -> None:
+    """Extracted pages are stored in shared transactions; a bad one fails by itself."""
+    import asyncio
+
+    from reader.core.service import _BatchWriter
+    from reader.core.store import Extraction, Store
+    from reader.errors import StoreError
+    from reader.models import Analysis, ParsedEntry, Person, Quote
+
+    with Store(tmp_path / "w.db") as store:
+        feed = store.add_feed("https://f.example/feed")
+        entries = [
+            ParsedEntry(f"k{i}", "guid", f"T{i}", None, None, 1.7e9, None, "s") for i in range(8)
+        ]
+        ids = list(store.store_entries(feed, entries).new_ids)
+        batches: list[int] = []
+        real = store.save_extractions
+
+        def counting(items):  # type: ignore[no-untyped-def]
+            batches.append(len(items))
+            return real(items)
+
+        store.save_extractions = counting  # type: ignore[method-assign]
+        said = Analysis(
+            quotes=(Quote("We will.", "Ann Lee", "said", 0, 8),),
+            people=(Person("Ann Lee", ("Ann Lee",), 1, 1, None),),
+        )
+        # the last one names an article that does not exist: its quotes break a foreign key
+        items = [Extraction(i, f"Page {i} text", "page", None, said) for i in ids]
+        items.append(Extraction(999_999, "x", "page", None, said))
+
+        async def go() -> list[object]:
+            writer = _BatchWriter(store.save_extractions)
+            return await asyncio.gather(*(writer.write(x) for x in items), return_exceptions=True)
+
+        results = asyncio.run(go())
+        assert results[:-1] == [None] * len(ids)
+        assert isinstance(results[-1], StoreError)
+        assert sum(batches) >= len(items) and len(batches) < len(items)
+        texts = [store.article(i).text for i in ids]  # type: ignore[union-attr]
+        assert texts == [f"Page {i} text" for i in ids]
+        assert store.db.execute("SELECT count(*) FROM quotes").fetchone()[0] == len(ids)
