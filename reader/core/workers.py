@@ -9,6 +9,7 @@ pathological page cannot stall a refresh (HOSTILE.md §3).
 from __future__ import annotations
 
 import asyncio
+import collections
 import importlib
 import json
 import math
@@ -202,9 +203,41 @@ _SPAWN_CODE = (
 )
 
 
+class _Requeue(Exception):
+    """A job queued behind one that ended its worker: it never ran, so run it elsewhere."""
+
+
+class _Job:
+    """One job sent to a worker: started when the worker gets to it, then its result."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.started: asyncio.Future[None] = loop.create_future()
+        self.result: asyncio.Future[tuple[str, Any]] = loop.create_future()
+
+    def start(self) -> None:
+        if not self.started.done():
+            self.started.set_result(None)
+
+    def settle(self, result: tuple[str, Any]) -> None:
+        if not self.result.done():
+            self.result.set_result(result)
+
+    def fail(self, exc: BaseException) -> None:
+        for future in (self.started, self.result):
+            if not future.done():
+                future.set_exception(exc)
+            if not future.cancelled():
+                future.exception()  # retrieved: a job nobody awaits any more is no warning
+
+
 class _Worker:
     def __init__(self, fork: bool = False, preload: tuple[str, ...] = ()) -> None:
         self.process: subprocess.Popen[bytes] | _ForkedProcess
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._write_lock = asyncio.Lock()
+        self._reader: asyncio.Future[None] | None = None
+        self.on_change: Callable[[], None] = lambda: None
+        self.alive = True
         if fork:
             self.process = _fork_worker(preload)
             self._nonblocking()
@@ -230,23 +263,58 @@ class _Worker:
         os.set_blocking(self.job_fd, False)
         os.set_blocking(self.result_fd, False)
 
-    async def call(self, job: tuple[Any, ...]) -> Any:
-        """Send a job and read its result on the event loop itself.
+    @property
+    def load(self) -> int:
+        """Jobs sent to this worker whose results have not been read yet."""
+        return len(self._jobs)
 
-        No thread hands the pipe over: a thread would need the GIL back from the busy loop
-        (up to the 5 ms switch interval) twice per job, and the worker would idle meanwhile.
+    async def submit(self, data: bytes) -> _Job:
+        """Send a pickled job (behind any the worker has not finished); return its handle.
+
+        Reads and writes happen on the event loop itself: a thread would need the GIL back
+        from the busy loop (up to the 5 ms switch interval) for every job. If this raises,
+        the pipe may hold part of a frame: the worker must be retired.
         """
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        handle = _Job(asyncio.get_running_loop())
+        self._jobs.append(handle)  # before any await: the order jobs are written in
+        if len(self._jobs) == 1:
+            handle.start()
         view = memoryview(_HEADER.pack(len(data)) + data)
-        while view:
-            try:
-                view = view[os.write(self.job_fd, view) :]
-            except BlockingIOError:
-                await _ready(self.job_fd, write=True)
-        (size,) = _HEADER.unpack(await self._read(_HEADER.size))
-        if size > MAX_FRAME:
-            raise EOFError("worker sent an oversized frame")
-        return pickle.loads(await self._read(size))
+        async with self._write_lock:
+            while view:
+                try:
+                    view = view[os.write(self.job_fd, view) :]
+                except BlockingIOError:
+                    await _ready(self.job_fd, write=True)
+        if self._reader is None:
+            self._reader = asyncio.ensure_future(self._read_results())
+        return handle
+
+    async def _read_results(self) -> None:
+        """Hand each result to its job, in order; the next job starts as one ends."""
+        try:
+            while self._jobs:
+                (size,) = _HEADER.unpack(await self._read(_HEADER.size))
+                if size > MAX_FRAME:
+                    raise EOFError("worker sent an oversized frame")
+                result = pickle.loads(await self._read(size))
+                self._jobs.popleft().settle(result)
+                if self._jobs:
+                    self._jobs[0].start()
+                self.on_change()
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            self.alive = False
+            self.fail_all(JobFailed(f"worker process died: {exc or type(exc).__name__}"))
+        finally:
+            self._reader = None
+
+    def fail_all(self, head_error: BaseException) -> None:
+        """Settle every unread job: the running one with ``head_error``; the ones queued
+        behind it never started, so they are sent elsewhere (``_Requeue``)."""
+        jobs, self._jobs = self._jobs, collections.deque()
+        for i, job in enumerate(jobs):
+            job.fail(head_error if i == 0 and job.started.done() else _Requeue())
+        self.on_change()
 
     async def _read(self, size: int) -> bytes:
         out = bytearray()
@@ -262,6 +330,9 @@ class _Worker:
         return bytes(out)
 
     def kill(self) -> None:
+        self.alive = False
+        if self._reader is not None:
+            self._reader.cancel()
         try:
             self.process.kill()
             self.process.wait(timeout=2)
@@ -272,7 +343,15 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes (default: one per core); use ``await pool.run(...)``."""
+    """``size`` worker processes (default: one per core); use ``await pool.run(...)``.
+
+    Each worker is sent up to ``DEPTH`` jobs at a time: the next job waits in its pipe while
+    the current one runs, so a worker starts it the moment it finishes instead of idling
+    until the (often busy) event loop reads the result and sends more. A job's time limit
+    counts from when its worker starts it.
+    """
+
+    DEPTH = 2
 
     def __init__(
         self, size: int | None = None, *, fork: bool | None = None, preload: tuple[str, ...] = ()
@@ -280,10 +359,9 @@ class WorkerPool:
         self.size = max(1, size or (os.cpu_count() or 1))
         self._fork = fork  # None: fork while single-threaded, else spawn
         self._preload = preload  # modules forked workers import before their first job
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._changed: asyncio.Event | None = None  # set when a worker may take a job
         self._all: list[_Worker] = []
         self._missing = 0  # killed workers not yet replaced (replaced when next needed)
-        self._calls: set[asyncio.Future[Any]] = set()
         self._closed = False
 
     def start(self) -> None:
@@ -293,22 +371,41 @@ class WorkerPool:
         nothing while no job comes (a refresh where every feed answers 304); it is only safe
         before any thread exists, so a pool started later spawns.
         """
-        if self._idle is not None:
+        if self._changed is not None:
             return
-        self._idle = asyncio.Queue()
+        self._changed = asyncio.Event()
         self._missing = self.size
         self._fill()
 
     def _fill(self) -> None:
-        assert self._idle is not None
         fork = hasattr(os, "fork") and threading.active_count() == 1
         if self._fork is not None:
             fork = fork and self._fork
         while self._missing > 0 and not self._closed:
             worker = _Worker(fork=fork, preload=self._preload)
+            worker.on_change = self._wake
             self._missing -= 1
             self._all.append(worker)
-            self._idle.put_nowait(worker)
+
+    def _wake(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+
+    async def _worker(self) -> _Worker:
+        """The least busy worker with room for a job, waiting for one if need be."""
+        assert self._changed is not None
+        while True:
+            if self._closed:
+                raise JobFailed("the worker pool was closed")
+            if self._missing:
+                self._fill()
+            for dead in [w for w in self._all if not w.alive]:
+                self._retire(dead)
+            free = [w for w in self._all if w.load < self.DEPTH]
+            if free:
+                return min(free, key=lambda w: w.load)
+            self._changed.clear()
+            await self._changed.wait()
 
     async def run(
         self, func: Callable[..., Any], *args: Any, timeout: float = 10.0, **kwargs: Any
@@ -317,30 +414,34 @@ class WorkerPool:
         if self._closed:
             raise JobFailed("the worker pool is closed")
         self.start()
-        assert self._idle is not None
-        if self._missing and self._idle.empty():
-            self._fill()
-        worker = await self._idle.get()
-        call = asyncio.ensure_future(worker.call((func, args, kwargs, timeout)))
-        self._calls.add(call)
-        healthy = False
-        try:
-            status, payload = await asyncio.wait_for(call, timeout)
-            healthy = True
-        except TimeoutError:
-            raise JobTimeout(f"gave up after {timeout:g} s") from None
-        except asyncio.CancelledError:
-            if self._closed and call.cancelled():
-                raise JobFailed("the worker pool was closed") from None
-            raise
-        except (EOFError, OSError, pickle.UnpicklingError) as exc:
-            raise JobFailed(f"worker process died: {exc or type(exc).__name__}") from None
-        finally:
-            self._calls.discard(call)
-            if healthy and not self._closed:
-                self._idle.put_nowait(worker)
-            else:
+        data = pickle.dumps((func, args, kwargs, timeout), protocol=pickle.HIGHEST_PROTOCOL)
+        while True:
+            worker = await self._worker()
+            try:
+                job = await worker.submit(data)
+            except OSError as exc:
                 self._retire(worker)
+                raise JobFailed(f"worker process died: {exc or type(exc).__name__}") from None
+            except BaseException:  # cancelled while writing: the pipe may hold half a frame
+                self._retire(worker)
+                raise
+            try:
+                await asyncio.shield(job.started)
+                status, payload = await asyncio.wait_for(asyncio.shield(job.result), timeout)
+            except _Requeue:
+                continue  # queued behind a job that ended its worker: it never ran
+            except TimeoutError:
+                self._retire(worker)
+                raise JobTimeout(f"gave up after {timeout:g} s") from None
+            except asyncio.CancelledError:
+                # Running: its worker is stopped. Still queued: it runs, its result unread.
+                if job.started.done() and not job.result.done():
+                    self._retire(worker)
+                raise
+            except JobFailed:
+                self._retire(worker)  # it died (or was stopped) during this job
+                raise
+            break
         if status == "ok":
             return payload
         if status == "reader-error":
@@ -349,17 +450,20 @@ class WorkerPool:
         raise JobFailed(str(payload).splitlines()[0] if payload else "job failed")
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill a worker whose job overran, failed or was cancelled; replace it when needed."""
-        worker.kill()
+        """Kill a worker whose job overran or was cancelled, or that died; jobs queued
+        behind that one go to other workers. It is replaced when next needed."""
         if worker in self._all:
             self._all.remove(worker)
             self._missing += 1
+        worker.kill()
+        worker.fail_all(JobFailed("the job's worker was stopped"))
 
     def close(self) -> None:
         """Stop every worker; jobs still running fail with JobFailed."""
         self._closed = True
-        for call in list(self._calls):
-            call.cancel()
+        for worker in self._all:
+            worker.fail_all(JobFailed("the worker pool was closed"))
+        self._wake()
         for worker in self._all:  # every worker sees EOF first, so they exit together
             _close_stream(worker.process.stdin)
         for worker in self._all:

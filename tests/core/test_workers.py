@@ -145,3 +145,82 @@ def test_refresh_process_never_imports_feedparser() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def _echo_after(value: int, delay: float) -> tuple[int, int]:
+    time.sleep(delay)
+    return value, os.getpid()
+
+
+def test_jobs_wait_in_the_pipe_and_come_back_to_their_callers() -> None:
+    """Two jobs per worker are sent at once; each result reaches the job that asked."""
+
+    async def go() -> None:
+        pool = WorkerPool(2)
+        try:
+            results = await asyncio.gather(*(pool.run(_echo_after, i, 0.01) for i in range(20)))
+            assert [v for v, _ in results] == list(range(20))
+            assert len({pid for _, pid in results}) == 2
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_job_queued_behind_an_overrun_runs_elsewhere() -> None:
+    """A job waiting behind one that overruns never ran: it is not failed but run again."""
+
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            slow = asyncio.ensure_future(pool.run(time.sleep, 30, timeout=0.5))
+            await asyncio.sleep(0.05)
+            quick = asyncio.ensure_future(pool.run(_echo_after, 7, 0.0, timeout=5))
+            with pytest.raises(JobTimeout):
+                await slow
+            value, pid = await asyncio.wait_for(quick, 10)
+            assert value == 7 and pid != os.getpid()
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_cancelling_a_queued_job_keeps_its_worker() -> None:
+    """A cancelled job that had not started costs nothing: the worker and its job go on."""
+
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            running = asyncio.ensure_future(pool.run(_echo_after, 1, 0.3))
+            await asyncio.sleep(0.05)
+            queued = asyncio.ensure_future(pool.run(_echo_after, 2, 0.0))
+            await asyncio.sleep(0.05)
+            queued.cancel()
+            value, pid = await running
+            assert value == 1
+            assert (await pool.run(_echo_after, 3, 0.0)) == (3, pid)  # the same process
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+def test_a_worker_that_dies_fails_its_job_only() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            dying = asyncio.ensure_future(pool.run(_die))
+            await asyncio.sleep(0.02)
+            behind = asyncio.ensure_future(pool.run(_echo_after, 5, 0.0))
+            with pytest.raises(JobFailed, match="died"):
+                await dying
+            assert (await asyncio.wait_for(behind, 10))[0] == 5
+        finally:
+            pool.close()
+
+    asyncio.run(go())
