@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,14 @@ class ParsedEntry:
     published: float  # epoch seconds, clamped
     published_raw: str | None
     summary: str  # plain text of the feed's own content
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Every entry crosses from a worker process: a plain constructor call pickles and
+        # loads in half the time of the dataclass's generic __getstate__/__setstate__.
+        return (ParsedEntry, _ENTRY_FIELDS(self))
+
+
+_ENTRY_FIELDS = operator.attrgetter(*(f.name for f in fields(ParsedEntry)))
 
 
 @dataclass(frozen=True, slots=True)

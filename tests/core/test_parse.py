@@ -235,3 +235,19 @@ def test_xml_base_resolves_relative_links_the_same_every_time() -> None:
             "https://ex.org/blog/2026/post.html",
             "https://ex.org/blog/other.html",
         ]
+
+
+def test_parsed_feeds_cross_processes_unchanged() -> None:
+    """What a worker sends back (entries pickled with their own reduce) loads as it was."""
+    import pickle
+
+    parsed = parse(
+        rss(
+            [
+                {"title": "A", "link": "https://n.example/a", "author": "x@y.z (Ann)"},
+                {"title": "B", "guid": "urn:b", "description": "Two\n\nparagraphs"},
+            ]
+        )
+    )
+    again = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == parsed and again.entries[1].summary == parsed.entries[1].summary
