@@ -58,10 +58,21 @@ def sanitize_line(text: str | None, limit: int | None = TITLE_MAX) -> str:
     return " ".join(sanitize(text, limit).split())
 
 
+# A plain absolute http(s) URL: lower-case scheme, a host of letters, digits, dots and hyphens,
+# then only printable ASCII. urlsplit would find that scheme and a non-empty host in it.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
+
+
 def is_web_url(url: str | None) -> bool:
     """True for an absolute http or https URL with a host: the only links we fetch or open."""
     if not url or len(url) > URL_MAX:
         return False
+    if _PLAIN_WEB_URL.match(url):  # the common case, without splitting the URL
+        return True
+    return _split_is_web_url(url)
+
+
+def _split_is_web_url(url: str) -> bool:
     try:
         parts = urlsplit(url.strip())
     except ValueError:

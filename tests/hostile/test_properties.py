@@ -200,3 +200,21 @@ def test_prop_opml_import_is_all_or_nothing(outlines: list[tuple[str, str]]) -> 
         return
     assert not bad
     assert {f.url for f in feeds} == {u for u, _ in outlines}
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    url=st.builds(
+        lambda scheme, host, rest: f"{scheme}{host}{rest}",
+        st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "http:/", "http:///"]),
+        st.text("aZ09.-_@[]: ", max_size=10),
+        st.text(st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=16),
+    )
+    | st.text(max_size=24)
+)
+def test_plain_url_shortcut_agrees_with_splitting(url: str) -> None:
+    """is_web_url's regex shortcut only says yes where urlsplit would."""
+    from reader.core.sanitize import _PLAIN_WEB_URL, _split_is_web_url
+
+    if _PLAIN_WEB_URL.match(url):
+        assert _split_is_web_url(url)
