@@ -362,3 +362,39 @@ async def test_s_keeps_the_reading_place_and_highlight(sample_store, app_for) ->
         assert screen.opened is not None and screen.opened.starred
         assert screen.reading.scroll_y == before
         assert screen.reading.highlighted == detail.quotes[-1]
+
+
+async def test_feed_numbers_update_in_place_after_a_read(sample_store, app_for) -> None:
+    """A changed unread number redraws its entry only: the same entries, scroll and highlight."""
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        picker = screen.feed_filter
+        before = [picker.get_option_at_index(i) for i in range(picker.option_count)]
+        texts = [o.prompt.plain for o in before]
+        first = screen.article_list.rows[0]
+        feed_index = 3 + [f.id for f in screen.feeds].index(first.feed_id)  # after 3 views
+        unread_before = screen.feeds[feed_index - 3].unread
+        await pilot.press("m")
+        screen.wait_writes()
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if screen.feeds[feed_index - 3].unread == unread_before - 1:
+                break
+        await pilot.pause()
+        after = [picker.get_option_at_index(i) for i in range(picker.option_count)]
+        assert all(a is b for a, b in zip(before, after, strict=True))  # not rebuilt
+        changed = [i for i, o in enumerate(after) if o.prompt.plain != texts[i]]
+        assert changed == [1, feed_index]  # "Unread" and the article's feed
+        title = screen.feeds[feed_index - 3].title
+        lines = ["".join(s.text for s in picker.render_line(y)) for y in range(picker.size.height)]
+        shown = next(text for text in lines if title in text).rstrip()
+        assert shown.endswith(f" {unread_before - 1:,}") if unread_before > 1 else shown.strip() == title
+
+
+def test_long_feed_titles_stay_on_one_line() -> None:
+    from reader.ui.widgets.feed_filter import _prompt
+
+    for count in (0, 7):
+        text = _prompt("A very long feed title " * 5, count, 30)
+        assert text.cell_length <= 30 and "…" in text.plain

@@ -27,17 +27,17 @@ def _prompt(label: str, count: int | None, width: int, style: str = "") -> Conte
     text = Content(label)
     if style:
         text = text.stylize(style)
-    if count:
-        number = f"{count:,}"
-        room = max(4, width - len(number) - 1)
-        if text.cell_length > room:
-            text = text.truncate(room - 1).append("…")
-        text = (
-            text.pad_right(max(0, room - text.cell_length))
-            .append(" ")
-            .append(Content(number).stylize("$text-muted"))
-        )
-    return text
+    if not count:  # one line, like the entries with a number
+        return text.truncate(width - 1).append("…") if text.cell_length > width else text
+    number = f"{count:,}"
+    room = max(4, width - len(number) - 1)
+    if text.cell_length > room:
+        text = text.truncate(room - 1).append("…")
+    return (
+        text.pad_right(max(0, room - text.cell_length))
+        .append(" ")
+        .append(Content(number).stylize("$text-muted"))
+    )
 
 
 class FeedFilter(PaneList):
@@ -53,6 +53,7 @@ class FeedFilter(PaneList):
         self.choices: list[FeedChoice] = []
         self._feeds: list[FeedRow] = []
         self._counts: dict[str, int] = {}
+        self._shape: tuple[int, list[tuple[str, int | None]]] | None = None  # what is listed
 
     def set_feeds(self, feeds: Sequence[FeedRow], counts: dict[str, int]) -> None:
         """Rebuild the entries, keeping the highlighted one."""
@@ -79,9 +80,43 @@ class FeedFilter(PaneList):
             self.choices.append(FeedChoice("feed", feed.id, title))
             label = ("⚠ " if feed.last_error else "") + title
             options.append(Option(_prompt(label, feed.unread, width)))
+        if self._update_in_place(options, width):
+            return
+        self._shape = (width, [(c.kind, c.feed_id) for c in self.choices])
         self.set_options(options)
         if keep is not None and self.option_count:
             self.highlighted = min(keep, self.option_count - 1)
+
+    def _update_in_place(self, options: list[Option | None], width: int) -> bool:
+        """Change only the prompts that differ, when the entries are the same ones.
+
+        ``set_options`` (and ``replace_option_prompt``) make the list measure every entry
+        again: 40 ms with 1,000 feeds, after every open as the unread numbers change. Every
+        prompt here is one line no wider than ``width``, so the lines stay where they are and
+        only the changed entries are drawn again. False (rebuild) when anything else changed.
+        """
+        if self._shape != (width, [(c.kind, c.feed_id) for c in self.choices]):
+            return False
+        if not hasattr(Option, "_set_prompt"):  # textual internals this relies on
+            return False
+        prompts = [option.prompt for option in options if option is not None]  # None: a rule
+        if len(prompts) != self.option_count:
+            return False
+        changed: list[tuple[int, Content]] = []
+        for index, new in enumerate(prompts):
+            old = self.get_option_at_index(index).prompt
+            if not isinstance(new, Content) or not isinstance(old, Content):
+                return False
+            if new.cell_length > width or old.cell_length > width:
+                return False  # it may wrap: its height could change
+            if new.plain != old.plain or new.spans != old.spans:
+                changed.append((index, new))
+        for index, prompt in changed:
+            self.get_option_at_index(index)._set_prompt(prompt)
+        if changed:
+            self._option_render_cache.clear()
+            self.refresh()
+        return True
 
     def on_resize(self) -> None:
         if self._feeds or self._counts:
