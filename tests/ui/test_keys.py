@@ -389,7 +389,10 @@ async def test_feed_numbers_update_in_place_after_a_read(sample_store, app_for) 
         title = screen.feeds[feed_index - 3].title
         lines = ["".join(s.text for s in picker.render_line(y)) for y in range(picker.size.height)]
         shown = next(text for text in lines if title in text).rstrip()
-        assert shown.endswith(f" {unread_before - 1:,}") if unread_before > 1 else shown.strip() == title
+        if unread_before > 1:
+            assert shown.endswith(f" {unread_before - 1:,}")
+        else:
+            assert shown.strip() == title
 
 
 def test_long_feed_titles_stay_on_one_line() -> None:
