@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import functools
+import gc
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -50,6 +51,8 @@ FIRST_PAGE = 200
 """Rows read before the first paint: a screenful at any sane terminal height, in ~2 ms."""
 PAGE = 5000
 """Rows per page read by the loader thread after the first paint (~25 ms of SQLite each)."""
+FREEZE_ROWS = 20_000
+"""Lists at least this long are kept out of the garbage collector's full passes."""
 
 WELCOME = (
     "Welcome to newsreader.\n\n"
@@ -314,6 +317,13 @@ class MainScreen(Screen[None]):
         else:
             self.rows_loading = False
             self._show_row_count()
+        if len(self.article_list.rows) >= FREEZE_ROWS:
+            # A long list is hundreds of thousands of objects that live until the next
+            # reload (and are freed by reference counting then: rows hold no cycles). Kept
+            # out of the collector's full passes, which took 90-115 ms at 100,000 rows and
+            # landed on key presses.
+            gc.collect(1)
+            gc.freeze()
 
     def _empty_text(self) -> str:
         if self.view.search is not None:

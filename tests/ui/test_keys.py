@@ -401,3 +401,37 @@ def test_long_feed_titles_stay_on_one_line() -> None:
     for count in (0, 7):
         text = _prompt("A very long feed title " * 5, count, 30)
         assert text.cell_length <= 30 and "…" in text.plain
+
+
+async def test_a_long_list_is_kept_out_of_the_collectors_full_passes(
+    sample_store, app_for, monkeypatch
+) -> None:
+    """Once a long list has loaded in the background, its rows are frozen for the GC."""
+    import gc
+
+    import reader.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "FIRST_PAGE", 2)  # the rest comes from the loader thread
+    monkeypatch.setattr(ui_app, "PAGE", 2)
+    total = sample_store.counts()["articles"]
+    assert total > 2
+    gc.unfreeze()
+    try:
+        monkeypatch.setattr(ui_app, "FREEZE_ROWS", 100)  # longer than the sample's list
+        app = app_for(sample_store)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(60):
+                await pilot.pause(0.05)
+                if not main(app).rows_loading:
+                    break
+            assert len(main(app).article_list.rows) == total and gc.get_freeze_count() == 0
+        monkeypatch.setattr(ui_app, "FREEZE_ROWS", total)
+        app = app_for(sample_store)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(60):
+                await pilot.pause(0.05)
+                if not main(app).rows_loading:
+                    break
+            assert len(main(app).article_list.rows) == total and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
