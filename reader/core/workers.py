@@ -213,6 +213,7 @@ class _Job:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.started: asyncio.Future[None] = loop.create_future()
         self.result: asyncio.Future[tuple[str, Any]] = loop.create_future()
+        self.written: asyncio.Future[None] = loop.create_future()
 
     def start(self) -> None:
         if not self.started.done():
@@ -223,7 +224,7 @@ class _Job:
             self.result.set_result(result)
 
     def fail(self, exc: BaseException) -> None:
-        for future in (self.started, self.result):
+        for future in (self.started, self.result, self.written):
             if not future.done():
                 future.set_exception(exc)
             if not future.cancelled():
@@ -234,7 +235,9 @@ class _Worker:
     def __init__(self, fork: bool = False, preload: tuple[str, ...] = ()) -> None:
         self.process: subprocess.Popen[bytes] | _ForkedProcess
         self._jobs: collections.deque[_Job] = collections.deque()
-        self._write_lock = asyncio.Lock()
+        self._outbox: collections.deque[tuple[bytes, _Job]] = collections.deque()
+        self._writer: asyncio.Future[None] | None = None
+        self._waiters: dict[int, asyncio.Future[None]] = {}
         self._reader: asyncio.Future[None] | None = None
         self.on_change: Callable[[], None] = lambda: None
         self.alive = True
@@ -268,27 +271,59 @@ class _Worker:
         """Jobs sent to this worker whose results have not been read yet."""
         return len(self._jobs)
 
-    async def submit(self, data: bytes) -> _Job:
-        """Send a pickled job (behind any the worker has not finished); return its handle.
+    def submit(self, data: bytes) -> _Job:
+        """Queue a pickled job behind any the worker has not finished; return its handle.
 
-        Reads and writes happen on the event loop itself: a thread would need the GIL back
-        from the busy loop (up to the 5 ms switch interval) for every job. If this raises,
-        the pipe may hold part of a frame: the worker must be retired.
+        The frame is written by this worker's writer task, so a caller cancelled meanwhile
+        never leaves half a frame in the pipe.
         """
         handle = _Job(asyncio.get_running_loop())
-        self._jobs.append(handle)  # before any await: the order jobs are written in
+        self._jobs.append(handle)
         if len(self._jobs) == 1:
             handle.start()
-        view = memoryview(_HEADER.pack(len(data)) + data)
-        async with self._write_lock:
-            while view:
-                try:
-                    view = view[os.write(self.job_fd, view) :]
-                except BlockingIOError:
-                    await _ready(self.job_fd, write=True)
+        self._outbox.append((_HEADER.pack(len(data)) + data, handle))
+        if self._writer is None:
+            self._writer = asyncio.ensure_future(self._write_frames())
         if self._reader is None:
             self._reader = asyncio.ensure_future(self._read_results())
         return handle
+
+    async def _write_frames(self) -> None:
+        try:
+            while self._outbox:
+                frame, handle = self._outbox[0]
+                view = memoryview(frame)
+                while view:
+                    try:
+                        view = view[os.write(self.job_fd, view) :]
+                    except BlockingIOError:
+                        await self._wait(self.job_fd, write=True)
+                self._outbox.popleft()
+                if not handle.written.done():
+                    handle.written.set_result(None)
+        except OSError as exc:
+            self.alive = False
+            self._outbox.clear()
+            self.fail_all(JobFailed(f"worker process died: {exc}"), head_ran=False)
+        finally:
+            self._writer = None
+
+    async def _wait(self, fd: int, *, write: bool) -> None:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        (loop.add_writer if write else loop.add_reader)(fd, wake)
+        self._waiters[fd] = ready
+        try:
+            await ready
+        finally:
+            if self._waiters.get(fd) is ready:
+                del self._waiters[fd]
+                (loop.remove_writer if write else loop.remove_reader)(fd)
 
     async def _read_results(self) -> None:
         """Hand each result to its job, in order; the next job starts as one ends."""
@@ -297,23 +332,33 @@ class _Worker:
                 (size,) = _HEADER.unpack(await self._read(_HEADER.size))
                 if size > MAX_FRAME:
                     raise EOFError("worker sent an oversized frame")
-                result = pickle.loads(await self._read(size))
+                frame = await self._read(size)
+                try:
+                    result = pickle.loads(frame)
+                except (EOFError, pickle.UnpicklingError):
+                    raise
+                except Exception as exc:  # the frame was whole: the stream is still in step
+                    result = ("error", f"the result could not be loaded: {exc!r}")
                 self._jobs.popleft().settle(result)
                 if self._jobs:
                     self._jobs[0].start()
                 self.on_change()
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             self.alive = False
-            self.fail_all(JobFailed(f"worker process died: {exc or type(exc).__name__}"))
+            self.fail_all(
+                JobFailed(f"worker process died: {exc or type(exc).__name__}"), head_ran=False
+            )
         finally:
             self._reader = None
 
-    def fail_all(self, head_error: BaseException) -> None:
-        """Settle every unread job: the running one with ``head_error``; the ones queued
-        behind it never started, so they are sent elsewhere (``_Requeue``)."""
+    def fail_all(self, head_error: BaseException, head_ran: bool = True) -> None:
+        """Settle every unread job: the running one with ``head_error``; the ones that never
+        ran (queued behind it, or, unless ``head_ran``, not even wholly sent) are sent
+        elsewhere (``_Requeue``)."""
         jobs, self._jobs = self._jobs, collections.deque()
         for i, job in enumerate(jobs):
-            job.fail(head_error if i == 0 and job.started.done() else _Requeue())
+            ran = i == 0 and job.started.done() and (head_ran or job.written.done())
+            job.fail(head_error if ran else _Requeue())
         self.on_change()
 
     async def _read(self, size: int) -> bytes:
@@ -322,7 +367,7 @@ class _Worker:
             try:
                 chunk = os.read(self.result_fd, min(size - len(out), 1 << 20))
             except BlockingIOError:
-                await _ready(self.result_fd, write=False)
+                await self._wait(self.result_fd, write=False)
                 continue
             if not chunk:
                 raise EOFError("worker closed its pipe")
@@ -331,8 +376,20 @@ class _Worker:
 
     def kill(self) -> None:
         self.alive = False
-        if self._reader is not None:
-            self._reader.cancel()
+        for task in (self._reader, self._writer):
+            if task is not None:
+                task.cancel()
+        self._outbox.clear()
+        # Unregister the pipes before closing them: the loop would keep watching a closed
+        # descriptor number, and whatever opens it next (a socket) would never be woken.
+        for fd, ready in list(self._waiters.items()):
+            loop = ready.get_loop()
+            if not loop.is_closed():
+                loop.remove_reader(fd)
+                loop.remove_writer(fd)
+                if not ready.done():
+                    ready.set_exception(BrokenPipeError("worker stopped"))
+        self._waiters.clear()
         try:
             self.process.kill()
             self.process.wait(timeout=2)
@@ -352,6 +409,7 @@ class WorkerPool:
     """
 
     DEPTH = 2
+    REQUEUES = 5  # a job that never ran because its worker stopped is sent again this often
 
     def __init__(
         self, size: int | None = None, *, fork: bool | None = None, preload: tuple[str, ...] = ()
@@ -397,10 +455,10 @@ class WorkerPool:
         while True:
             if self._closed:
                 raise JobFailed("the worker pool was closed")
-            if self._missing:
-                self._fill()
             for dead in [w for w in self._all if not w.alive]:
                 self._retire(dead)
+            if self._missing:
+                self._fill()
             free = [w for w in self._all if w.load < self.DEPTH]
             if free:
                 return min(free, key=lambda w: w.load)
@@ -415,31 +473,29 @@ class WorkerPool:
             raise JobFailed("the worker pool is closed")
         self.start()
         data = pickle.dumps((func, args, kwargs, timeout), protocol=pickle.HIGHEST_PROTOCOL)
-        while True:
+        for attempt in range(self.REQUEUES + 1):
+            if attempt == self.REQUEUES:
+                raise JobFailed("the job's workers kept stopping before it could run")
             worker = await self._worker()
-            try:
-                job = await worker.submit(data)
-            except OSError as exc:
-                self._retire(worker)
-                raise JobFailed(f"worker process died: {exc or type(exc).__name__}") from None
-            except BaseException:  # cancelled while writing: the pipe may hold half a frame
-                self._retire(worker)
-                raise
+            job = worker.submit(data)
             try:
                 await asyncio.shield(job.started)
                 status, payload = await asyncio.wait_for(asyncio.shield(job.result), timeout)
             except _Requeue:
-                continue  # queued behind a job that ended its worker: it never ran
+                continue  # never ran (queued behind a job that ended its worker, or unsent)
             except TimeoutError:
                 self._retire(worker)
                 raise JobTimeout(f"gave up after {timeout:g} s") from None
             except asyncio.CancelledError:
-                # Running: its worker is stopped. Still queued: it runs, its result unread.
-                if job.started.done() and not job.result.done():
-                    self._retire(worker)
+                if not job.started.done():
+                    # Still queued: it runs when its turn comes, its result unread, but
+                    # within its time limit like any job, or the jobs behind it would wait.
+                    self._expire_abandoned(worker, job, timeout)
+                elif not job.result.done():
+                    self._retire(worker)  # running: its worker is stopped
                 raise
             except JobFailed:
-                self._retire(worker)  # it died (or was stopped) during this job
+                self._retire(worker)
                 raise
             break
         if status == "ok":
@@ -448,6 +504,20 @@ class WorkerPool:
             module, name, message = payload
             raise _rebuild_error(module, name, message)
         raise JobFailed(str(payload).splitlines()[0] if payload else "job failed")
+
+    def _expire_abandoned(self, worker: _Worker, job: _Job, timeout: float) -> None:
+        """Stop ``worker`` if ``job`` (whose caller is gone) runs past ``timeout``."""
+        loop = asyncio.get_running_loop()
+
+        def overrun() -> None:
+            if not job.result.done():
+                self._retire(worker)
+
+        def started(future: asyncio.Future[None]) -> None:
+            if not future.cancelled() and future.exception() is None:
+                loop.call_later(timeout, overrun)
+
+        job.started.add_done_callback(started)
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker whose job overran or was cancelled, or that died; jobs queued
@@ -461,12 +531,16 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every worker; jobs still running fail with JobFailed."""
         self._closed = True
+        busy = [w for w in self._all if w.load]  # killed: nobody waits for their jobs now
         for worker in self._all:
             worker.fail_all(JobFailed("the worker pool was closed"))
         self._wake()
-        for worker in self._all:  # every worker sees EOF first, so they exit together
+        for worker in busy:
+            worker.kill()
+        idle = [w for w in self._all if w not in busy]
+        for worker in idle:  # every idle worker sees EOF first, so they exit together
             _close_stream(worker.process.stdin)
-        for worker in self._all:
+        for worker in idle:
             try:
                 worker.process.wait(timeout=1)
             except (OSError, subprocess.TimeoutExpired):
@@ -479,28 +553,6 @@ class WorkerPool:
 
     async def __aexit__(self, *exc: object) -> None:
         self.close()
-
-
-async def _ready(fd: int, *, write: bool) -> None:
-    """Wait until ``fd`` can be written (or read) without blocking."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    if write:
-        loop.add_writer(fd, wake)
-    else:
-        loop.add_reader(fd, wake)
-    try:
-        await ready
-    finally:
-        if write:
-            loop.remove_writer(fd)
-        else:
-            loop.remove_reader(fd)
 
 
 def _rebuild_error(module: str, name: str, message: str) -> ReaderError:

@@ -224,3 +224,155 @@ def test_a_worker_that_dies_fails_its_job_only() -> None:
             pool.close()
 
     asyncio.run(go())
+
+
+# Frames bigger than a pipe's buffer (64 KiB) are written a part at a time while the worker is
+# busy with the job before them: the cases below use 1 MB jobs queued behind a running one.
+BIG = b"x" * 1_000_000
+
+
+def test_big_job_queued_behind_an_overrun_runs_elsewhere() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            slow = asyncio.ensure_future(pool.run(time.sleep, 30, timeout=0.5))
+            await asyncio.sleep(0.05)
+            big = asyncio.ensure_future(pool.run(len, BIG, timeout=5))
+            with pytest.raises(JobTimeout):
+                await slow
+            assert await asyncio.wait_for(big, 10) == len(BIG)
+            # the replacement worker's pipes work: another big job goes through
+            assert await asyncio.wait_for(pool.run(len, BIG), 10) == len(BIG)
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_cancelling_a_big_job_while_it_is_sent_keeps_the_running_one() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            running = asyncio.ensure_future(pool.run(_echo_after, 1, 0.3))
+            await asyncio.sleep(0.05)
+            big = asyncio.ensure_future(pool.run(len, BIG))
+            await asyncio.sleep(0.02)
+            big.cancel()
+            assert (await asyncio.wait_for(running, 5))[0] == 1
+            assert await asyncio.wait_for(pool.run(len, BIG), 10) == len(BIG)
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def _die_after(seconds: float) -> None:
+    time.sleep(seconds)
+    os._exit(3)
+
+
+def test_big_job_sent_to_a_worker_that_dies_runs_elsewhere() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            dying = asyncio.ensure_future(pool.run(_die_after, 0.3))
+            await asyncio.sleep(0.05)
+            big = asyncio.ensure_future(pool.run(len, BIG))
+            with pytest.raises(JobFailed, match="died"):
+                await asyncio.wait_for(dying, 5)
+            assert await asyncio.wait_for(big, 10) == len(BIG)
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_close_while_a_big_job_is_sent_fails_both_callers_at_once() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        running = asyncio.ensure_future(pool.run(time.sleep, 30, timeout=60))
+        await asyncio.sleep(0.05)
+        big = asyncio.ensure_future(pool.run(len, BIG, timeout=60))
+        await asyncio.sleep(0.02)
+        start = time.monotonic()
+        pool.close()
+        for job in (running, big):
+            with pytest.raises(JobFailed, match="closed"):
+                await asyncio.wait_for(job, 3)
+        assert time.monotonic() - start < 3
+
+    asyncio.run(go())
+
+
+_PARENT = os.getpid()
+
+
+def _load_only_in_a_worker(value: int) -> int:
+    if os.getpid() == _PARENT:
+        raise ValueError("cannot be loaded here")
+    return value
+
+
+class _Unloadable:
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (_load_only_in_a_worker, (1,))
+
+
+def _unloadable() -> _Unloadable:
+    return _Unloadable()
+
+
+def test_a_result_that_cannot_be_loaded_fails_its_own_job_only() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            odd = asyncio.ensure_future(pool.run(_unloadable))
+            await asyncio.sleep(0.01)
+            behind = asyncio.ensure_future(pool.run(_echo_after, 2, 0.0))
+            with pytest.raises(JobFailed, match="could not be loaded"):
+                await asyncio.wait_for(odd, 5)
+            assert (await asyncio.wait_for(behind, 5))[0] == 2
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_an_abandoned_queued_job_keeps_its_time_limit() -> None:
+    """A cancelled job still runs when its turn comes: past its limit its worker is stopped,
+    so the jobs after it do not wait for it."""
+
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            first = asyncio.ensure_future(pool.run(_echo_after, 1, 0.2, timeout=5))
+            await asyncio.sleep(0.02)
+            hostile = asyncio.ensure_future(pool.run(time.sleep, 60, timeout=0.5))
+            await asyncio.sleep(0.02)
+            hostile.cancel()
+            assert (await first)[0] == 1
+            start = time.monotonic()
+            assert (await asyncio.wait_for(pool.run(_echo_after, 3, 0.0, timeout=5), 10))[0] == 3
+            assert time.monotonic() - start < 3
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_an_abandoned_job_that_kills_its_worker_does_not_stall_the_pool() -> None:
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            first = asyncio.ensure_future(pool.run(_echo_after, 1, 0.2))
+            await asyncio.sleep(0.02)
+            doomed = asyncio.ensure_future(pool.run(_die_after, 0.1))
+            await asyncio.sleep(0.02)
+            doomed.cancel()
+            assert (await first)[0] == 1
+            await asyncio.sleep(0.3)  # it has run and taken its worker down
+            assert (await asyncio.wait_for(pool.run(_echo_after, 4, 0.0), 5))[0] == 4
+        finally:
+            pool.close()
+
+    asyncio.run(go())
