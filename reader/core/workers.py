@@ -214,9 +214,11 @@ class _Job:
         self.started: asyncio.Future[None] = loop.create_future()
         self.result: asyncio.Future[tuple[str, Any]] = loop.create_future()
         self.written: asyncio.Future[None] = loop.create_future()
+        self.started_at = 0.0
 
     def start(self) -> None:
         if not self.started.done():
+            self.started_at = time.monotonic()
             self.started.set_result(None)
 
     def settle(self, result: tuple[str, Any]) -> None:
@@ -270,6 +272,15 @@ class _Worker:
     def load(self) -> int:
         """Jobs sent to this worker whose results have not been read yet."""
         return len(self._jobs)
+
+    def takes(self, depth: int, busy_limit: float) -> bool:
+        """Room for one more job: fewer than ``depth`` unfinished, and none queued behind a
+        job already running longer than ``busy_limit`` (a slow or hostile one: another
+        worker will free up first)."""
+        if not self._jobs:
+            return True
+        head = self._jobs[0]
+        return len(self._jobs) < depth and time.monotonic() - head.started_at < busy_limit
 
     def submit(self, data: bytes) -> _Job:
         """Queue a pickled job behind any the worker has not finished; return its handle.
@@ -409,6 +420,7 @@ class WorkerPool:
     """
 
     DEPTH = 2
+    BUSY_LIMIT = 0.5  # no job waits behind one running longer than this (most take ~5 ms)
     REQUEUES = 5  # a job that never ran because its worker stopped is sent again this often
 
     def __init__(
@@ -459,7 +471,7 @@ class WorkerPool:
                 self._retire(dead)
             if self._missing:
                 self._fill()
-            free = [w for w in self._all if w.load < self.DEPTH]
+            free = [w for w in self._all if w.takes(self.DEPTH, self.BUSY_LIMIT)]
             if free:
                 return min(free, key=lambda w: w.load)
             self._changed.clear()

@@ -376,3 +376,24 @@ def test_an_abandoned_job_that_kills_its_worker_does_not_stall_the_pool() -> Non
             pool.close()
 
     asyncio.run(go())
+
+
+def test_no_job_waits_behind_one_that_has_run_long() -> None:
+    """With every worker busy, a new job waits for the first to free up rather than queueing
+    behind a job that has already run past BUSY_LIMIT."""
+
+    async def go() -> None:
+        pool = WorkerPool(2)
+        try:
+            slow = asyncio.ensure_future(pool.run(_echo_after, 1, 2.5))
+            await asyncio.sleep(0.05)
+            medium = asyncio.ensure_future(pool.run(_echo_after, 2, 1.0))
+            await asyncio.sleep(WorkerPool.BUSY_LIMIT + 0.2)
+            start = time.monotonic()
+            value, pid = await pool.run(_echo_after, 3, 0.0)
+            assert value == 3 and time.monotonic() - start < 1.5  # not after the 2.5 s job
+            assert pid == (await medium)[1] != (await slow)[1]
+        finally:
+            pool.close()
+
+    asyncio.run(go())
