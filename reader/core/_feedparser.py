@@ -145,6 +145,8 @@ def _install_parser_lookup() -> None:
         except ImportError:
             if name not in sys.modules:  # make_parser skips exactly these
                 continue
+        except Exception:  # left in: make_parser meets the same error, as before
+            pass
         usable.append(name)
     feedparser.api.PREFERRED_XML_PARSERS = usable  # type: ignore[attr-defined]
 
