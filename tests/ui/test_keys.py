@@ -417,21 +417,16 @@ async def test_a_long_list_is_kept_out_of_the_collectors_full_passes(
     assert total > 2
     gc.unfreeze()
     try:
-        monkeypatch.setattr(ui_app, "FREEZE_ROWS", 100)  # longer than the sample's list
-        app = app_for(sample_store)
-        async with app.run_test(size=SIZE) as pilot:
-            for _ in range(60):
-                await pilot.pause(0.05)
-                if not main(app).rows_loading:
-                    break
-            assert len(main(app).article_list.rows) == total and gc.get_freeze_count() == 0
-        monkeypatch.setattr(ui_app, "FREEZE_ROWS", total)
-        app = app_for(sample_store)
-        async with app.run_test(size=SIZE) as pilot:
-            for _ in range(60):
-                await pilot.pause(0.05)
-                if not main(app).rows_loading:
-                    break
-            assert len(main(app).article_list.rows) == total and gc.get_freeze_count() > 0
+        # longer than the sample's list: nothing frozen; as long: frozen once loaded
+        for limit, frozen in ((100, False), (total, True)):
+            monkeypatch.setattr(ui_app, "FREEZE_ROWS", limit)
+            app = app_for(sample_store)
+            async with app.run_test(size=SIZE) as pilot:
+                for _ in range(60):
+                    await pilot.pause(0.05)
+                    if not main(app).rows_loading:
+                        break
+                assert len(main(app).article_list.rows) == total
+                assert (gc.get_freeze_count() > 0) is frozen
     finally:
         gc.unfreeze()
