@@ -321,8 +321,10 @@ class MainScreen(Screen[None]):
             # A long list is hundreds of thousands of objects that live until the next
             # reload (and are freed by reference counting then: rows hold no cycles). Kept
             # out of the collector's full passes, which took 90-115 ms at 100,000 rows and
-            # landed on key presses.
-            gc.collect(1)
+            # landed on key presses. A collection first, so garbage with cycles is not frozen
+            # with them: a full one once rows are frozen (it walks only what came since, a
+            # few ms), the young generations the first time.
+            gc.collect(2 if gc.get_freeze_count() else 1)
             gc.freeze()
 
     def _empty_text(self) -> str:
