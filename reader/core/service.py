@@ -394,10 +394,11 @@ class Session:
     ) -> None:
         """Run ``step`` on every item concurrently, reporting progress as each one ends.
 
-        At most ``max_in_flight`` items plus two per worker are under way at once, so the
-        bodies held in memory stay bounded however many items there are.
+        At most ``max_in_flight`` items plus as many as the workers take at once are under way,
+        so the bodies held in memory stay bounded however many items there are.
         """
-        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + 2 * self.pool.size)
+        pool = self.pool
+        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + pool.DEPTH * pool.size)
         done = 0
 
         async def bounded(item: T) -> None:

@@ -419,7 +419,7 @@ class WorkerPool:
     counts from when its worker starts it.
     """
 
-    DEPTH = 2
+    DEPTH = 3
     BUSY_LIMIT = 0.5  # no job waits behind one running longer than this (most take ~5 ms)
     REQUEUES = 5  # a job that never ran because its worker stopped is sent again this often
 

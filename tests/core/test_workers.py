@@ -153,7 +153,7 @@ def _echo_after(value: int, delay: float) -> tuple[int, int]:
 
 
 def test_jobs_wait_in_the_pipe_and_come_back_to_their_callers() -> None:
-    """Two jobs per worker are sent at once; each result reaches the job that asked."""
+    """Several jobs per worker are sent at once; each result reaches the job that asked."""
 
     async def go() -> None:
         pool = WorkerPool(2)
