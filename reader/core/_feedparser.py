@@ -1,7 +1,7 @@
-"""Changes to feedparser's internals: one safety cap and six speed-ups that keep its results.
+"""Changes to feedparser's internals: one safety cap and seven speed-ups that keep its results.
 
 feedparser is the parser the project uses for RSS, Atom and RDF, and it is pure Python: on an
-ordinary 30-item feed about 20 µs per element. Profiling it on real-size feeds showed six hot
+ordinary 30-item feed about 20 µs per element. Profiling it on real-size feeds showed seven hot
 spots whose work is repeated or generic where a cheaper equivalent gives the identical result.
 ``install()`` (called when ``reader.core.parse`` is imported) applies:
 
@@ -18,7 +18,8 @@ spots whose work is repeated or generic where a cheaper equivalent gives the ide
 - no repeated failed import of the ``drv_libxml2`` SAX driver on every parse where it is not
   installed;
 - identity entries for U+0000-U+00FF in its windows-1252 repair table, so that
-  ``str.translate`` stops failing a lookup for almost every character.
+  ``str.translate`` stops failing a lookup for almost every character;
+- a date handler for the canonical RSS date, ahead of the generic ones (same result).
 
 ``tests/core/test_feedparser_patches.py`` parses the whole feedparser test corpus with and
 without these changes and requires identical results; a property test checks the link
@@ -167,6 +168,54 @@ def _install_cp1252_table() -> None:
     feedparser.mixin._cp1252 = table  # type: ignore[attr-defined]
 
 
+# The canonical RFC 822 date of RSS (what nearly every feed writes): "Mon, 21 Sep 2026
+# 14:13:20 GMT" or "+0200". Named zones only where feedparser's table has them as they are.
+_RFC822_PLAIN = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) "
+    r"(GMT|UTC|UT|Z|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[+-][0-9]{4})\Z"
+)
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def _install_rfc822_fast_path() -> None:
+    """Parse the canonical RSS date first, as feedparser's RFC 822 handler would.
+
+    ``_parse_date`` tries its handlers in turn: the W3C one fails on an RSS date, then the
+    RFC 822 one lower-cases and splits the string and looks every part up (7 µs a date).
+    This handler, registered ahead of them with feedparser's own ``registerDateHandler``,
+    matches only the canonical form (which the W3C handler never parses) and computes what
+    the RFC 822 handler computes from it; for anything else, or a date that handler would
+    refuse, it returns None and the usual handlers run.
+    """
+    import datetime
+
+    import feedparser.datetimes
+    from feedparser.datetimes.rfc822 import timezone_names
+
+    def plain_rfc822(date: str) -> Any:
+        match = _RFC822_PLAIN.match(date) if isinstance(date, str) else None
+        if not match:
+            return None
+        day, month, year, hour, minute, second, zone = match.groups()
+        if zone[0] in "+-":
+            hours, minutes = int(zone[1:3]), int(zone[3:])
+            if zone[0] == "-":
+                hours, minutes = -hours, -minutes
+        else:
+            hours, minutes = timezone_names.get(zone.lower(), 0), 0
+        try:
+            stamp = datetime.datetime(
+                int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second)
+            )
+            return (stamp - datetime.timedelta(0, 0, 0, 0, minutes, hours)).utctimetuple()
+        except (OverflowError, ValueError):
+            return None
+
+    feedparser.datetimes.registerDateHandler(plain_rfc822)
+
+
 class _ShallowContentCopy:
     """Stands in for the ``copy`` module inside feedparser's mixin.
 
@@ -237,3 +286,4 @@ def install(*, speedups: bool = True) -> None:
         _install_plain_uri_join()
         _install_parser_lookup()
         _install_cp1252_table()
+        _install_rfc822_fast_path()

@@ -154,3 +154,52 @@ def test_plain_uri_shortcut_cases() -> None:
         "/relative",
     ):
         assert not joins_to_itself(base, uri), uri
+
+
+def _reference_parse_date(date: str) -> object:
+    """feedparser's _parse_date without our canonical-date handler in front."""
+    import feedparser.datetimes
+
+    for handler in feedparser.datetimes._date_handlers:
+        if handler.__name__ == "plain_rfc822":
+            continue
+        try:
+            parsed = handler(date)
+        except (KeyError, OverflowError, ValueError, AttributeError):
+            continue
+        if parsed and len(parsed) == 9:
+            return parsed
+    return None
+
+
+_DATE = st.builds(
+    lambda wd, d, mon, y, hh, mm, ss, zone: f"{wd}{d} {mon} {y} {hh:02d}:{mm:02d}:{ss:02d} {zone}",
+    st.sampled_from(["", "Mon, ", "Sun, ", "Fri, "]),
+    st.integers(0, 39),
+    st.sampled_from("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()),
+    st.integers(1000, 9999),
+    st.integers(0, 30),
+    st.integers(0, 70),
+    st.integers(0, 70),
+    st.sampled_from("GMT UTC UT Z EST EDT CST CDT MST MDT PST PDT".split())
+    | st.builds(
+        lambda sign, h, m: f"{sign}{h:02d}{m:02d}",
+        st.sampled_from("+-"),
+        st.integers(0, 99),
+        st.integers(0, 99),
+    ),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@example(date="Mon, 21 Sep 2026 14:13:20 GMT")
+@example(date="31 Feb 2026 10:00:00 +0000")  # no such day: the generic handlers decide
+@example(date="01 Jan 9999 23:59:59 -2359")  # past year 9999 in UTC: refused alike
+@given(date=_DATE | st.text(max_size=40))
+def test_canonical_date_handler_gives_what_the_generic_ones_give(date: str) -> None:
+    import feedparser.datetimes
+
+    from reader.core import _feedparser
+
+    _feedparser.install()
+    assert feedparser.datetimes._parse_date(date) == _reference_parse_date(date)
