@@ -269,6 +269,11 @@ class _Worker:
         os.set_blocking(self.result_fd, False)
 
     @property
+    def reading(self) -> bool:
+        """Its reader is still handing out answers (it may have died with some unread)."""
+        return self._reader is not None
+
+    @property
     def load(self) -> int:
         """Jobs sent to this worker whose results have not been read yet."""
         return len(self._jobs)
@@ -312,10 +317,15 @@ class _Worker:
                 self._outbox.popleft()
                 if not handle.written.done():
                     handle.written.set_result(None)
-        except OSError as exc:
+        except OSError:
+            # The worker is gone (EPIPE): the reader reaches EOF and settles every job in
+            # order, answers already in the pipe included; make sure it does reach EOF.
             self.alive = False
             self._outbox.clear()
-            self.fail_all(JobFailed(f"worker process died: {exc}"), head_ran=False)
+            try:
+                self.process.kill()
+            except OSError:
+                pass
         finally:
             self._writer = None
 
@@ -350,6 +360,8 @@ class _Worker:
                     raise
                 except Exception as exc:  # the frame was whole: the stream is still in step
                     result = ("error", f"the result could not be loaded: {exc!r}")
+                if not self._jobs:  # already failed (the pool was closed)
+                    break
                 self._jobs.popleft().settle(result)
                 if self._jobs:
                     self._jobs[0].start()
@@ -461,17 +473,24 @@ class WorkerPool:
         if self._changed is not None:
             self._changed.set()
 
-    async def _worker(self) -> _Worker:
-        """The least busy worker with room for a job, waiting for one if need be."""
+    async def _worker(self, idle: bool = False) -> _Worker:
+        """The least busy worker with room for a job, waiting for one if need be; with
+        ``idle``, only a worker with nothing to do (a requeued job waits behind nobody)."""
         assert self._changed is not None
         while True:
             if self._closed:
                 raise JobFailed("the worker pool was closed")
-            for dead in [w for w in self._all if not w.alive]:
+            # A dead worker's reader first hands out the answers still in its pipe, in order;
+            # then the worker is retired (and replaced below).
+            for dead in [w for w in self._all if not w.alive and not w.reading]:
                 self._retire(dead)
             if self._missing:
                 self._fill()
-            free = [w for w in self._all if w.takes(self.DEPTH, self.BUSY_LIMIT)]
+            free = [
+                w
+                for w in self._all
+                if w.alive and (not w.load if idle else w.takes(self.DEPTH, self.BUSY_LIMIT))
+            ]
             if free:
                 return min(free, key=lambda w: w.load)
             self._changed.clear()
@@ -488,16 +507,21 @@ class WorkerPool:
         for attempt in range(self.REQUEUES + 1):
             if attempt == self.REQUEUES:
                 raise JobFailed("the job's workers kept stopping before it could run")
-            worker = await self._worker()
+            worker = await self._worker(idle=attempt > 0)
             job = worker.submit(data)
             try:
                 await asyncio.shield(job.started)
-                status, payload = await asyncio.wait_for(asyncio.shield(job.result), timeout)
+                try:
+                    status, payload = await asyncio.wait_for(asyncio.shield(job.result), timeout)
+                except TimeoutError:
+                    if not job.result.done():
+                        self._retire(worker)
+                        raise JobTimeout(f"gave up after {timeout:g} s") from None
+                    # The answer was read in the same pass as the timer fired: the worker
+                    # has gone on to the next job, which must not be failed for this one.
+                    status, payload = job.result.result()
             except _Requeue:
                 continue  # never ran (queued behind a job that ended its worker, or unsent)
-            except TimeoutError:
-                self._retire(worker)
-                raise JobTimeout(f"gave up after {timeout:g} s") from None
             except asyncio.CancelledError:
                 if not job.started.done():
                     # Still queued: it runs when its turn comes, its result unread, but

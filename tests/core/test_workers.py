@@ -397,3 +397,93 @@ def test_no_job_waits_behind_one_that_has_run_long() -> None:
             pool.close()
 
     asyncio.run(go())
+
+
+def test_an_answer_read_as_the_timer_fires_is_kept_and_the_next_job_spared() -> None:
+    """The head's answer and its caller's timeout land in the same loop pass (the loop was
+    busy): the answer is used, and the job the worker went on to is not failed for it."""
+
+    async def go() -> None:
+        pool = WorkerPool(1)
+        try:
+            head = asyncio.ensure_future(pool.run(_echo_after, 1, 0.05, timeout=0.2))
+            await asyncio.sleep(0)
+            after = asyncio.ensure_future(pool.run(_echo_after, 2, 0.3, timeout=5))
+            await asyncio.sleep(0.01)
+            time.sleep(0.4)  # a long callback: the event loop is busy past the time limit
+            assert (await head)[0] == 1
+            assert (await after)[0] == 2
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def _record_and_die(path: str, seconds: float) -> None:
+    with open(path, "a") as f:
+        f.write("ran\n")
+    time.sleep(seconds)
+    os._exit(9)
+
+
+def test_answers_in_the_pipe_of_a_worker_that_died_still_reach_their_callers(
+    tmp_path,
+) -> None:
+    """Three jobs in one worker: the first answered (unread: the loop is busy), the second
+    kills the worker while the third's big frame is being written. The first keeps its
+    answer, the second fails once (it is not run again), the third runs elsewhere."""
+
+    async def go() -> None:
+        errors: list[object] = []
+        asyncio.get_running_loop().set_exception_handler(
+            lambda loop, context: errors.append(context.get("exception"))
+        )
+        marker = tmp_path / "ran"
+        pool = WorkerPool(1)
+        try:
+            await pool.run(os.getpid)  # the worker is up (a spawned one takes a while)
+            first = asyncio.ensure_future(pool.run(_echo_after, 1, 0.0))
+            killer = asyncio.ensure_future(pool.run(_record_and_die, str(marker), 0.2))
+            big = asyncio.ensure_future(pool.run(len, b"x" * 20_000_000))
+            await asyncio.sleep(0.02)
+            time.sleep(0.5)  # busy: the first answer waits in the pipe while the worker dies
+            assert (await asyncio.wait_for(first, 10))[0] == 1
+            with pytest.raises(JobFailed, match="died"):
+                await asyncio.wait_for(killer, 10)
+            assert await asyncio.wait_for(big, 10) == 20_000_000
+            assert marker.read_text() == "ran\n" and errors == []
+        finally:
+            pool.close()
+
+    asyncio.run(go())
+
+
+def test_jobs_requeued_behind_overruns_go_to_an_idle_worker() -> None:
+    """Half of 80 jobs overrun their limit, in an order where, sent to busy workers again,
+    some jobs were requeued until they failed: now every quick job runs and every slow one
+    times out."""
+    import random
+
+    rng = random.Random(1)
+    kinds = ["slow" if rng.random() < 0.5 else "quick" for _ in range(80)]
+
+    async def go() -> None:
+        pool = WorkerPool(2)
+        try:
+            await asyncio.gather(pool.run(os.getpid), pool.run(os.getpid))
+
+            async def one(kind: str) -> str:
+                try:
+                    if kind == "slow":
+                        await pool.run(time.sleep, 30, timeout=0.3)
+                    else:
+                        await pool.run(_echo_after, 0, 0.02, timeout=5)
+                    return "quick"
+                except JobTimeout:
+                    return "slow"
+
+            assert await asyncio.gather(*(one(k) for k in kinds)) == kinds
+        finally:
+            pool.close()
+
+    asyncio.run(go())
