@@ -430,3 +430,47 @@ async def test_a_long_list_is_kept_out_of_the_collectors_full_passes(
                 assert (gc.get_freeze_count() > 0) is frozen
     finally:
         gc.unfreeze()
+
+
+async def test_reloads_of_a_long_list_do_not_freeze_dead_objects_for_good(
+    sample_store, app_for, monkeypatch
+) -> None:
+    """Each long reload thaws and collects what the last one froze: what is kept frozen after
+    many reloads (with articles opened and help shown in between) is no more than after a
+    couple."""
+    import gc
+
+    import reader.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "FIRST_PAGE", 2)
+    monkeypatch.setattr(ui_app, "PAGE", 2)
+    monkeypatch.setattr(ui_app, "FREEZE_ROWS", sample_store.counts()["articles"])
+
+    async def kept_after(cycles: int) -> int:
+        gc.unfreeze()
+        gc.collect()
+        app = app_for(sample_store)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = main(app)
+            for i in range(cycles + 1):
+                for _ in range(100):
+                    await pilot.pause(0.02)
+                    if not screen.rows_loading:
+                        break
+                if i == cycles:
+                    break
+                await pilot.press("j" if i % 2 else "k", "enter", "question_mark")
+                await pilot.pause()
+                await pilot.press("escape")
+                await pilot.pause()
+                screen.reload()
+            gc.collect()
+            gc.unfreeze()  # what the freeze kept alive that is garbage now
+            kept = gc.collect()
+        return kept
+
+    try:
+        few, many = await kept_after(2), await kept_after(8)
+        assert many < few * 2 + 500, (few, many)
+    finally:
+        gc.unfreeze()
