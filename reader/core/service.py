@@ -522,7 +522,7 @@ async def analyze_sources(
     limits = settings.limits
     pool = WorkerPool(settings.workers)
     pool.start()
-    slots = asyncio.Semaphore(limits.max_in_flight + 2 * pool.size)
+    slots = asyncio.Semaphore(limits.max_in_flight + pool.DEPTH * pool.size)
     async with make_client(limits) as client:
         fetcher = Fetcher(client, limits)
 

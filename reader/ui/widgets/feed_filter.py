@@ -97,8 +97,8 @@ class FeedFilter(PaneList):
         """
         if self._shape != (width, [(c.kind, c.feed_id) for c in self.choices]):
             return False
-        if not hasattr(Option, "_set_prompt"):  # textual internals this relies on
-            return False
+        if not hasattr(Option, "_set_prompt") or not hasattr(self, "_option_render_cache"):
+            return False  # the textual internals this relies on
         prompts = [option.prompt for option in options if option is not None]  # None: a rule
         if len(prompts) != self.option_count:
             return False
