@@ -34,7 +34,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from reader.core.sanitize import AUTHOR_MAX
+from reader.core.sanitize import AUTHOR_MAX, PLAIN_WEB_URL
 
 _installed = False
 
@@ -81,24 +81,15 @@ def _install_base_uri_cache() -> None:
     feedparser.mixin.make_safe_absolute_uri = safe_absolute  # type: ignore[attr-defined]
 
 
-# An absolute http(s) URI that urllib's split-and-rejoin gives back unchanged: lower-case
-# scheme, a plain host (and port), then printable ASCII with no ";" (path parameters), and
-# a query or fragment only when not empty. No spaces, controls or extra slashes either.
-_PLAIN_URI = re.compile(
-    r"(https?)://[A-Za-z0-9.-]+(?::[0-9]*)?"
-    r"(?:/[!-\"$-:<->@-~]*)?(?:\?[!-\"$-~]+)?(?:#[!-~]+)?\Z"
-)
-
-
 def joins_to_itself(base: Any, uri: Any) -> bool:
     """True when ``urljoin(base, uri)`` is certainly ``uri`` itself, checked cheaply.
 
     For an absolute URI of the same scheme as the base, ``urljoin`` returns the URI split and
-    joined again, which for the plain URIs ``_PLAIN_URI`` accepts changes nothing.
+    joined again, which for the plain URLs ``PLAIN_WEB_URL`` accepts changes nothing.
     """
     if not (isinstance(base, str) and base and isinstance(uri, str)):
         return False
-    match = _PLAIN_URI.match(uri)
+    match = PLAIN_WEB_URL.match(uri)
     if not match:
         return False
     try:
@@ -176,7 +167,6 @@ _RFC822_PLAIN = re.compile(
     r"([0-9]{2}):([0-9]{2}):([0-9]{2}) "
     r"(GMT|UTC|UT|Z|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[+-][0-9]{4})\Z"
 )
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 
 
 def _install_rfc822_fast_path() -> None:
@@ -192,7 +182,7 @@ def _install_rfc822_fast_path() -> None:
     import datetime
 
     import feedparser.datetimes
-    from feedparser.datetimes.rfc822 import timezone_names
+    from feedparser.datetimes.rfc822 import months, timezone_names
 
     def plain_rfc822(date: str) -> Any:
         match = _RFC822_PLAIN.match(date) if isinstance(date, str) else None
@@ -207,7 +197,7 @@ def _install_rfc822_fast_path() -> None:
             hours, minutes = timezone_names.get(zone.lower(), 0), 0
         try:
             stamp = datetime.datetime(
-                int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second)
+                int(year), months[month.lower()], int(day), int(hour), int(minute), int(second)
             )
             return (stamp - datetime.timedelta(0, 0, 0, 0, minutes, hours)).utctimetuple()
         except (OverflowError, ValueError):

@@ -58,16 +58,22 @@ def sanitize_line(text: str | None, limit: int | None = TITLE_MAX) -> str:
     return " ".join(sanitize(text, limit).split())
 
 
-# A plain absolute http(s) URL: lower-case scheme, a host of letters, digits, dots and hyphens,
-# then only printable ASCII. urlsplit would find that scheme and a non-empty host in it.
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
+# A plain absolute http(s) URL, the form nearly every link takes: lower-case scheme (group 1),
+# a host of letters, digits, dots and hyphens (and a port), then printable ASCII with no ";"
+# (path parameters), and a query or fragment only when not empty. No spaces, controls or
+# extra slashes. urlsplit finds that scheme and a host in it, and splitting and joining it
+# again gives it back unchanged (so urljoin returns it as it is).
+PLAIN_WEB_URL = re.compile(
+    r"(https?)://[A-Za-z0-9.-]+(?::[0-9]*)?"
+    r"(?:/[!-\"$-:<->@-~]*)?(?:\?[!-\"$-~]+)?(?:#[!-~]+)?\Z"
+)
 
 
 def is_web_url(url: str | None) -> bool:
     """True for an absolute http or https URL with a host: the only links we fetch or open."""
     if not url or len(url) > URL_MAX:
         return False
-    if _PLAIN_WEB_URL.match(url):  # the common case, without splitting the URL
+    if PLAIN_WEB_URL.match(url):  # the common case, without splitting the URL
         return True
     return _split_is_web_url(url)
 

@@ -397,8 +397,7 @@ class Session:
         At most ``max_in_flight`` items plus as many as the workers take at once are under way,
         so the bodies held in memory stay bounded however many items there are.
         """
-        pool = self.pool
-        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + pool.DEPTH * pool.size)
+        slots = asyncio.Semaphore(self.settings.limits.max_in_flight + self.pool.capacity)
         done = 0
 
         async def bounded(item: T) -> None:
@@ -522,7 +521,7 @@ async def analyze_sources(
     limits = settings.limits
     pool = WorkerPool(settings.workers)
     pool.start()
-    slots = asyncio.Semaphore(limits.max_in_flight + pool.DEPTH * pool.size)
+    slots = asyncio.Semaphore(limits.max_in_flight + pool.capacity)
     async with make_client(limits) as client:
         fetcher = Fetcher(client, limits)
 

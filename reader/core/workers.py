@@ -446,6 +446,11 @@ class WorkerPool:
         self._missing = 0  # killed workers not yet replaced (replaced when next needed)
         self._closed = False
 
+    @property
+    def capacity(self) -> int:
+        """How many jobs the workers hold at once (running or waiting in their pipes)."""
+        return self.DEPTH * self.size
+
     def start(self) -> None:
         """Start the workers now: forked when this process has one thread, else spawned.
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -11,6 +13,9 @@ from reader.core.service import Settings, refresh_in_child, refresh_lock
 from reader.core.store import Store
 from reader.errors import ReaderError
 from tests.feeds import rss
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def test_refresh_in_child_reports_progress_and_summary(server, tmp_path: Path) -> None:
@@ -36,6 +41,16 @@ def test_refresh_in_child_says_when_another_refresh_runs(tmp_path: Path) -> None
         asyncio.run(refresh_in_child(db, None, Settings(full_text=False)))
 
 
+def _counting(write_batch: Callable[[list[T]], R], sizes: list[int]) -> Callable[[list[T]], R]:
+    """``write_batch``, noting the size of each batch it is given."""
+
+    def write(items: list[T]) -> R:
+        sizes.append(len(items))
+        return write_batch(items)
+
+    return write
+
+
 def test_feed_writer_batches_results_that_arrive_together(tmp_path) -> None:
     """Results arriving while a batch is written share the next transaction."""
     import asyncio
@@ -47,16 +62,9 @@ def test_feed_writer_batches_results_that_arrive_together(tmp_path) -> None:
     with Store(tmp_path / "w.db") as store:
         feeds = [store.add_feed(f"https://f{i}.example/feed") for i in range(20)]
         batches: list[int] = []
-        real = store.apply_feed_updates
-
-        def counting(updates):  # type: ignore[no-untyped-def]
-            batches.append(len(updates))
-            return real(updates)
-
-        store.apply_feed_updates = counting  # type: ignore[method-assign]
 
         async def go() -> list[int]:
-            writer = _BatchWriter(store.apply_feed_updates)
+            writer = _BatchWriter(_counting(store.apply_feed_updates, batches))
             entry = ParsedEntry("k", "guid", "T", None, None, 1.7e9, None, "s")
             stored = await asyncio.gather(*(writer.write(FeedUpdate(f, (entry,))) for f in feeds))
             return [len(s.new_ids) for s in stored if s is not None]
@@ -118,13 +126,6 @@ def test_page_writer_batches_extractions_and_fails_one_alone(tmp_path) -> None:
         ]
         ids = list(store.store_entries(feed, entries).new_ids)
         batches: list[int] = []
-        real = store.save_extractions
-
-        def counting(items):  # type: ignore[no-untyped-def]
-            batches.append(len(items))
-            return real(items)
-
-        store.save_extractions = counting  # type: ignore[method-assign]
         said = Analysis(
             quotes=(Quote("We will.", "Ann Lee", "said", 0, 8),),
             people=(Person("Ann Lee", ("Ann Lee",), 1, 1, None),),
@@ -134,7 +135,7 @@ def test_page_writer_batches_extractions_and_fails_one_alone(tmp_path) -> None:
         items.append(Extraction(999_999, "x", "page", None, said))
 
         async def go() -> list[object]:
-            writer = _BatchWriter(store.save_extractions)
+            writer = _BatchWriter(_counting(store.save_extractions, batches))
             return await asyncio.gather(*(writer.write(x) for x in items), return_exceptions=True)
 
         results = asyncio.run(go())

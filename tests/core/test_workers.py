@@ -22,8 +22,7 @@ def _divide(a: int, b: int) -> float:
 
 def test_pool_runs_kills_and_recovers() -> None:
     async def go() -> None:
-        pool = WorkerPool(2)
-        try:
+        async with WorkerPool(2) as pool:
             pids = await asyncio.gather(*(pool.run(os.getpid) for _ in range(4)))
             assert os.getpid() not in pids and len(set(pids)) <= 2
             with pytest.raises(FeedError, match="bad feed"):
@@ -39,8 +38,6 @@ def test_pool_runs_kills_and_recovers() -> None:
             assert results == [2.0] * 4
             new_pids = set(await asyncio.gather(*(pool.run(os.getpid) for _ in range(4))))
             assert new_pids != set(pids)
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -64,15 +61,12 @@ def test_spawned_workers_never_import_from_the_current_directory(tmp_path, monke
     monkeypatch.chdir(tmp_path)
 
     async def go() -> None:
-        pool = WorkerPool(1, fork=False)
-        try:
+        async with WorkerPool(1, fork=False) as pool:
             from reader.core.parse import parse_feed
 
             feed = b'<rss version="2.0"><channel><title>T</title></channel></rss>'
             parsed = await pool.run(parse_feed, feed, {}, "http://x/", max_items=10, fetched_at=0.0)
             assert parsed.title == "T"
-        finally:
-            pool.close()
 
     asyncio.run(go())
     assert not marker.exists()
@@ -82,13 +76,10 @@ def test_forked_workers_hold_no_other_descriptors(tmp_path) -> None:
     db = open(tmp_path / "held.db", "wb")
 
     async def go() -> list[str]:
-        pool = WorkerPool(1, fork=True)
-        try:
+        async with WorkerPool(1, fork=True) as pool:
             pool.start()
             pid = await pool.run(os.getpid)
             return [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
-        finally:
-            pool.close()
 
     try:
         targets = asyncio.run(go())
@@ -156,13 +147,10 @@ def test_jobs_wait_in_the_pipe_and_come_back_to_their_callers() -> None:
     """Several jobs per worker are sent at once; each result reaches the job that asked."""
 
     async def go() -> None:
-        pool = WorkerPool(2)
-        try:
+        async with WorkerPool(2) as pool:
             results = await asyncio.gather(*(pool.run(_echo_after, i, 0.01) for i in range(20)))
             assert [v for v, _ in results] == list(range(20))
             assert len({pid for _, pid in results}) == 2
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -171,8 +159,7 @@ def test_job_queued_behind_an_overrun_runs_elsewhere() -> None:
     """A job waiting behind one that overruns never ran: it is not failed but run again."""
 
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             slow = asyncio.ensure_future(pool.run(time.sleep, 30, timeout=0.5))
             await asyncio.sleep(0.05)
             quick = asyncio.ensure_future(pool.run(_echo_after, 7, 0.0, timeout=5))
@@ -180,8 +167,6 @@ def test_job_queued_behind_an_overrun_runs_elsewhere() -> None:
                 await slow
             value, pid = await asyncio.wait_for(quick, 10)
             assert value == 7 and pid != os.getpid()
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -190,8 +175,7 @@ def test_cancelling_a_queued_job_keeps_its_worker() -> None:
     """A cancelled job that had not started costs nothing: the worker and its job go on."""
 
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             running = asyncio.ensure_future(pool.run(_echo_after, 1, 0.3))
             await asyncio.sleep(0.05)
             queued = asyncio.ensure_future(pool.run(_echo_after, 2, 0.0))
@@ -200,8 +184,6 @@ def test_cancelling_a_queued_job_keeps_its_worker() -> None:
             value, pid = await running
             assert value == 1
             assert (await pool.run(_echo_after, 3, 0.0)) == (3, pid)  # the same process
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -212,16 +194,13 @@ def _die() -> None:
 
 def test_a_worker_that_dies_fails_its_job_only() -> None:
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             dying = asyncio.ensure_future(pool.run(_die))
             await asyncio.sleep(0.02)
             behind = asyncio.ensure_future(pool.run(_echo_after, 5, 0.0))
             with pytest.raises(JobFailed, match="died"):
                 await dying
             assert (await asyncio.wait_for(behind, 10))[0] == 5
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -233,8 +212,7 @@ BIG = b"x" * 1_000_000
 
 def test_big_job_queued_behind_an_overrun_runs_elsewhere() -> None:
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             slow = asyncio.ensure_future(pool.run(time.sleep, 30, timeout=0.5))
             await asyncio.sleep(0.05)
             big = asyncio.ensure_future(pool.run(len, BIG, timeout=5))
@@ -243,16 +221,13 @@ def test_big_job_queued_behind_an_overrun_runs_elsewhere() -> None:
             assert await asyncio.wait_for(big, 10) == len(BIG)
             # the replacement worker's pipes work: another big job goes through
             assert await asyncio.wait_for(pool.run(len, BIG), 10) == len(BIG)
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
 
 def test_cancelling_a_big_job_while_it_is_sent_keeps_the_running_one() -> None:
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             running = asyncio.ensure_future(pool.run(_echo_after, 1, 0.3))
             await asyncio.sleep(0.05)
             big = asyncio.ensure_future(pool.run(len, BIG))
@@ -260,8 +235,6 @@ def test_cancelling_a_big_job_while_it_is_sent_keeps_the_running_one() -> None:
             big.cancel()
             assert (await asyncio.wait_for(running, 5))[0] == 1
             assert await asyncio.wait_for(pool.run(len, BIG), 10) == len(BIG)
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -273,16 +246,13 @@ def _die_after(seconds: float) -> None:
 
 def test_big_job_sent_to_a_worker_that_dies_runs_elsewhere() -> None:
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             dying = asyncio.ensure_future(pool.run(_die_after, 0.3))
             await asyncio.sleep(0.05)
             big = asyncio.ensure_future(pool.run(len, BIG))
             with pytest.raises(JobFailed, match="died"):
                 await asyncio.wait_for(dying, 5)
             assert await asyncio.wait_for(big, 10) == len(BIG)
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -324,16 +294,13 @@ def _unloadable() -> _Unloadable:
 
 def test_a_result_that_cannot_be_loaded_fails_its_own_job_only() -> None:
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             odd = asyncio.ensure_future(pool.run(_unloadable))
             await asyncio.sleep(0.01)
             behind = asyncio.ensure_future(pool.run(_echo_after, 2, 0.0))
             with pytest.raises(JobFailed, match="could not be loaded"):
                 await asyncio.wait_for(odd, 5)
             assert (await asyncio.wait_for(behind, 5))[0] == 2
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -343,8 +310,7 @@ def test_an_abandoned_queued_job_keeps_its_time_limit() -> None:
     so the jobs after it do not wait for it."""
 
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             first = asyncio.ensure_future(pool.run(_echo_after, 1, 0.2, timeout=5))
             await asyncio.sleep(0.02)
             hostile = asyncio.ensure_future(pool.run(time.sleep, 60, timeout=0.5))
@@ -354,16 +320,13 @@ def test_an_abandoned_queued_job_keeps_its_time_limit() -> None:
             start = time.monotonic()
             assert (await asyncio.wait_for(pool.run(_echo_after, 3, 0.0, timeout=5), 10))[0] == 3
             assert time.monotonic() - start < 3
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
 
 def test_an_abandoned_job_that_kills_its_worker_does_not_stall_the_pool() -> None:
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             first = asyncio.ensure_future(pool.run(_echo_after, 1, 0.2))
             await asyncio.sleep(0.02)
             doomed = asyncio.ensure_future(pool.run(_die_after, 0.1))
@@ -372,8 +335,6 @@ def test_an_abandoned_job_that_kills_its_worker_does_not_stall_the_pool() -> Non
             assert (await first)[0] == 1
             await asyncio.sleep(0.3)  # it has run and taken its worker down
             assert (await asyncio.wait_for(pool.run(_echo_after, 4, 0.0), 5))[0] == 4
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -383,8 +344,7 @@ def test_no_job_waits_behind_one_that_has_run_long() -> None:
     behind a job that has already run past BUSY_LIMIT."""
 
     async def go() -> None:
-        pool = WorkerPool(2)
-        try:
+        async with WorkerPool(2) as pool:
             slow = asyncio.ensure_future(pool.run(_echo_after, 1, 2.5))
             await asyncio.sleep(0.05)
             medium = asyncio.ensure_future(pool.run(_echo_after, 2, 1.0))
@@ -393,8 +353,6 @@ def test_no_job_waits_behind_one_that_has_run_long() -> None:
             value, pid = await pool.run(_echo_after, 3, 0.0)
             assert value == 3 and time.monotonic() - start < 1.5  # not after the 2.5 s job
             assert pid == (await medium)[1] != (await slow)[1]
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -404,8 +362,7 @@ def test_an_answer_read_as_the_timer_fires_is_kept_and_the_next_job_spared() -> 
     busy): the answer is used, and the job the worker went on to is not failed for it."""
 
     async def go() -> None:
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             head = asyncio.ensure_future(pool.run(_echo_after, 1, 0.05, timeout=0.2))
             await asyncio.sleep(0)
             after = asyncio.ensure_future(pool.run(_echo_after, 2, 0.3, timeout=5))
@@ -413,8 +370,6 @@ def test_an_answer_read_as_the_timer_fires_is_kept_and_the_next_job_spared() -> 
             time.sleep(0.4)  # a long callback: the event loop is busy past the time limit
             assert (await head)[0] == 1
             assert (await after)[0] == 2
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -439,8 +394,7 @@ def test_answers_in_the_pipe_of_a_worker_that_died_still_reach_their_callers(
             lambda loop, context: errors.append(context.get("exception"))
         )
         marker = tmp_path / "ran"
-        pool = WorkerPool(1)
-        try:
+        async with WorkerPool(1) as pool:
             await pool.run(os.getpid)  # the worker is up (a spawned one takes a while)
             first = asyncio.ensure_future(pool.run(_echo_after, 1, 0.0))
             killer = asyncio.ensure_future(pool.run(_record_and_die, str(marker), 0.2))
@@ -452,8 +406,6 @@ def test_answers_in_the_pipe_of_a_worker_that_died_still_reach_their_callers(
                 await asyncio.wait_for(killer, 10)
             assert await asyncio.wait_for(big, 10) == 20_000_000
             assert marker.read_text() == "ran\n" and errors == []
-        finally:
-            pool.close()
 
     asyncio.run(go())
 
@@ -468,8 +420,7 @@ def test_jobs_requeued_behind_overruns_go_to_an_idle_worker() -> None:
     kinds = ["slow" if rng.random() < 0.5 else "quick" for _ in range(80)]
 
     async def go() -> None:
-        pool = WorkerPool(2)
-        try:
+        async with WorkerPool(2) as pool:
             await asyncio.gather(pool.run(os.getpid), pool.run(os.getpid))
 
             async def one(kind: str) -> str:
@@ -483,7 +434,5 @@ def test_jobs_requeued_behind_overruns_go_to_an_idle_worker() -> None:
                     return "slow"
 
             assert await asyncio.gather(*(one(k) for k in kinds)) == kinds
-        finally:
-            pool.close()
 
     asyncio.run(go())

@@ -214,7 +214,7 @@ def test_prop_opml_import_is_all_or_nothing(outlines: list[tuple[str, str]]) -> 
 )
 def test_plain_url_shortcut_agrees_with_splitting(url: str) -> None:
     """is_web_url's regex shortcut only says yes where urlsplit would."""
-    from reader.core.sanitize import _PLAIN_WEB_URL, _split_is_web_url
+    from reader.core.sanitize import PLAIN_WEB_URL, _split_is_web_url
 
-    if _PLAIN_WEB_URL.match(url):
+    if PLAIN_WEB_URL.match(url):
         assert _split_is_web_url(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from textual.content import Content
 from textual.message import Message
@@ -99,14 +100,11 @@ class FeedFilter(PaneList):
             return False
         if not hasattr(Option, "_set_prompt") or not hasattr(self, "_option_render_cache"):
             return False  # the textual internals this relies on
-        prompts = [option.prompt for option in options if option is not None]  # None: a rule
-        if len(prompts) != self.option_count:
-            return False
+        # the same entries as the options on show (None is a rule, not an option)
+        prompts = [cast(Content, option.prompt) for option in options if option is not None]
         changed: list[tuple[int, Content]] = []
         for index, new in enumerate(prompts):
-            old = self.get_option_at_index(index).prompt
-            if not isinstance(new, Content) or not isinstance(old, Content):
-                return False
+            old = cast(Content, self.get_option_at_index(index).prompt)
             if new.cell_length > width or old.cell_length > width:
                 return False  # it may wrap: its height could change
             if new.plain != old.plain or new.spans != old.spans:
