@@ -219,14 +219,45 @@ def _identity(
     return f"hash:{digest}", "hash"
 
 
+_LOOKS_HTML = re.compile(r"<[A-Za-z/!]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _unique(
+    identity: tuple[str, str], link: str | None, title: str, seen: set[str]
+) -> tuple[str, str] | None:
+    """The identity, or, for an id already used in this fetch, one from the item's content.
+
+    None when even that was seen: the same item twice.
+    """
+    key, source = identity
+    if key in seen:
+        digest = hashlib.sha1(f"{key}\x00{link}\x00{title}".encode()).hexdigest()
+        key, source = f"hash:{digest}", "hash"
+        if key in seen:
+            return None
+    seen.add(key)
+    return key, source
+
+
 def _entry_content(entry: Mapping[str, Any]) -> str:
     contents = entry.get("content") or []
     best = ""
+    raw_values = set()
     for content in contents:
+        raw_values.add(str(content.get("value") or ""))
         text = _text_of(content, "")
         if len(text) > len(best):
             best = text
-    summary = _text_of(entry.get("summary_detail"), str(entry.get("summary") or ""))
+    raw_summary = str(entry.get("summary") or "")
+    detail = entry.get("summary_detail")
+    if detail:
+        summary = _text_of(detail, raw_summary)
+    elif raw_summary in raw_values:
+        # feedparser copies the first content (Atom <content>, RSS <content:encoded>) into
+        # "summary" without its type: that text is already counted above, as text.
+        summary = ""
+    else:
+        summary = _fragment_text(raw_summary) if _LOOKS_HTML.search(raw_summary) else raw_summary
     return best if len(best) >= len(summary) else summary
 
 
@@ -282,7 +313,7 @@ def parse_feed(
     )
     site = safe_url(str(feed.get("link") or "")) if feed.get("link") else None
     entries: list[ParsedEntry] = []
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     for raw in entries_raw[:max_items]:
         link_raw = str(raw.get("link") or "")
         if link_raw and not _feedparser.joins_to_itself(url, link_raw):
@@ -292,14 +323,10 @@ def parse_feed(
             _text_of(raw.get("title_detail"), str(raw.get("title") or "")), TITLE_MAX
         )
         published, raw_date = _timestamp(raw, fetched_at)
-        key, source = _identity(raw, link, entry_title, raw_date)
-        if key in seen:
-            # Duplicate id inside one fetch: tell the items apart by their content.
-            digest = hashlib.sha1(f"{key}\x00{link}\x00{entry_title}".encode()).hexdigest()
-            key, source = f"hash:{digest}", "hash"
-            if key in seen:
-                continue
-        seen[key] = 1
+        identity = _unique(_identity(raw, link, entry_title, raw_date), link, entry_title, seen)
+        if identity is None:
+            continue
+        key, source = identity
         author = sanitize_line(str(raw.get("author") or ""), AUTHOR_MAX) or None
         summary = _clean_paragraphs(_entry_content(raw))
         entries.append(
@@ -351,6 +378,11 @@ def _looks_json(body: bytes) -> bool:
     return body.lstrip()[:1] == b"{"
 
 
+def _json_str(value: object) -> str:
+    """A JSON Feed string field; anything else (a list, an object, a number) counts as absent."""
+    return value if isinstance(value, str) else ""
+
+
 def parse_json_feed(
     body: bytes, url: str = "", *, max_items: int = MAX_ITEMS, fetched_at: float | None = None
 ) -> ParsedFeed:
@@ -360,7 +392,7 @@ def parse_json_feed(
         doc = json.loads(body)
     except ValueError as exc:
         raise FeedError(f"the JSON feed is not valid JSON: {exc}") from None
-    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+    if not isinstance(doc, dict) or not _json_str(doc.get("version")).startswith(
         "https://jsonfeed.org/version/"
     ):
         raise FeedError("this JSON is not a JSON Feed (no jsonfeed.org version)")
@@ -372,16 +404,19 @@ def parse_json_feed(
     for item in items[:max_items]:
         if not isinstance(item, dict):
             continue
-        link_raw = str(item.get("url") or item.get("external_url") or "")
+        link_raw = _json_str(item.get("url")) or _json_str(item.get("external_url"))
         link = safe_url(urljoin(url, link_raw)) if link_raw else None
-        title = sanitize_line(str(item.get("title") or ""), TITLE_MAX)
-        if item.get("content_html"):
-            content = _fragment_text(str(item["content_html"]))
+        title = sanitize_line(_json_str(item.get("title")), TITLE_MAX)
+        if _json_str(item.get("content_html")):
+            content = _fragment_text(item["content_html"])
         else:
-            content = str(item.get("content_text") or item.get("summary") or "")
+            content = _json_str(item.get("content_text")) or _json_str(item.get("summary"))
         summary = _clean_paragraphs(content)
         raw_date = (
-            sanitize_line(str(item.get("date_published") or item.get("date_modified") or ""), 100)
+            sanitize_line(
+                _json_str(item.get("date_published")) or _json_str(item.get("date_modified")),
+                100,
+            )
             or None
         )
         parsed = feedparser.datetimes._parse_date(raw_date) if raw_date else None
@@ -390,11 +425,17 @@ def parse_json_feed(
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         author = None
         if isinstance(authors, list) and authors and isinstance(authors[0], dict):
-            author = sanitize_line(str(authors[0].get("name") or ""), AUTHOR_MAX) or None
-        key, source = _identity({"id": item.get("id")}, link, title, raw_date)
-        if key in seen:
+            author = sanitize_line(_json_str(authors[0].get("name")), AUTHOR_MAX) or None
+        # The spec says a numeric id is to be read as a string.
+        item_id = item.get("id")
+        if isinstance(item_id, (int, float)) and not isinstance(item_id, bool):
+            item_id = str(item_id)
+        identity = _unique(
+            _identity({"id": _json_str(item_id)}, link, title, raw_date), link, title, seen
+        )
+        if identity is None:
             continue
-        seen.add(key)
+        key, source = identity
         entries.append(
             ParsedEntry(
                 key,
@@ -407,9 +448,9 @@ def parse_json_feed(
                 summary,
             )
         )
-    home = doc.get("home_page_url")
+    home = _json_str(doc.get("home_page_url"))
     return ParsedFeed(
-        title=sanitize_line(str(doc.get("title") or ""), TITLE_MAX),
+        title=sanitize_line(_json_str(doc.get("title")), TITLE_MAX),
         link=safe_url(str(home)) if home else None,
         entries=tuple(entries),
         version="json" + str(doc.get("version", "")).rsplit("/", 1)[-1],

@@ -194,10 +194,56 @@ def test_json_feed() -> None:
     }
     feed = parse(json.dumps(doc).encode())
     assert feed.title == "J" and feed.link == "https://j.example/"
-    assert len(feed.entries) == 1
     e = feed.entries[0]
     assert (e.key, e.title, e.summary, e.author) == ("1", "One", "Hello there", "Ann")
     assert e.published == calendar.timegm((2026, 11, 20, 10, 0, 0))
+    # A reused id does not lose the second item: like in XML feeds, it gets a content key.
+    assert len(feed.entries) == 2
+    assert feed.entries[1].title == "Dup" and feed.entries[1].key.startswith("hash:")
+    assert parse(json.dumps(doc).encode()).entries[1].key == feed.entries[1].key
+
+
+def test_json_feed_fields_of_the_wrong_type_count_as_absent() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": ["list"],
+        "home_page_url": 5,
+        "items": [
+            {"id": 7, "url": 5, "title": ["list"], "content_text": {"a": 1}, "summary": "S"},
+            {"id": True, "url": "https://j.example/b", "title": "B", "authors": [{"name": 3}]},
+        ],
+    }
+    feed = parse(json.dumps(doc).encode())
+    assert (feed.title, feed.link) == ("", None)
+    first, second = feed.entries
+    # A numeric id is read as a string (the spec says so); a list is never shown as "['list']".
+    assert (first.key, first.link, first.title, first.summary) == ("7", None, "S", "S")
+    assert (second.key, second.key_source, second.author) == ("https://j.example/b", "link", None)
+
+
+def test_html_content_without_a_summary_is_turned_into_text() -> None:
+    """Atom <content type="html"> or RSS <content:encoded> alone: feedparser copies it,
+    untyped, into "summary"; it must still arrive as text, not as tags and entities."""
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>B</title>'
+        b"<id>urn:b</id><updated>2026-11-20T10:00:00Z</updated><entry><title>T</title>"
+        b'<id>urn:t</id><link href="https://n.example/t"/><updated>2026-11-20T09:00:00Z</updated>'
+        b'<content type="html">&lt;p&gt;The &lt;em&gt;council&lt;/em&gt; met.&lt;/p&gt;&lt;p&gt;'
+        b"&amp;ldquo;We are ready,&amp;rdquo; said Jane Smith.&lt;script&gt;evil()&lt;/script&gt;"
+        b"&lt;/p&gt;</content></entry></feed>"
+    )
+    entry = parse_feed(body, {"content-type": "application/atom+xml"}, URL).entries[0]
+    assert entry.summary == "The council met.\n\n\u201cWe are ready,\u201d said Jane Smith."
+    encoded = (
+        b'<?xml version="1.0"?><rss version="2.0" '
+        b'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>E</title>'
+        b"<item><title>E1</title><guid>https://n.example/e1</guid><content:encoded><![CDATA["
+        b"<p>The <em>council</em> met.</p><p>&ldquo;Fine,&rdquo; said Bob Jones.</p>"
+        b"]]></content:encoded></item></channel></rss>"
+    )
+    assert parse(encoded).entries[0].summary == (
+        "The council met.\n\n\u201cFine,\u201d said Bob Jones."
+    )
 
 
 def test_lone_surrogates_are_dropped_or_refused_clearly(tmp_path) -> None:
