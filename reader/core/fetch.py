@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from reader import __version__
-from reader.core.sanitize import is_web_url, sanitize_line
+from reader.core.sanitize import is_web_url, sanitize_line, url_problem
 from reader.errors import FetchError, FetchTimeout
 
 USER_AGENT = (
@@ -241,24 +241,9 @@ def host_of(url: str) -> str:
 def check_url(url: str) -> str:
     """Return the URL stripped, or raise FetchError naming what is wrong with it."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        raise FetchError(f"malformed URL {sanitize_line(url, 200)!r}: {exc}") from None
-    if not parts.scheme:
-        raise FetchError(
-            f"malformed URL {sanitize_line(url, 200)!r}: it has no http:// or https://"
-        )
-    if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(
-            f"unsupported URL scheme {parts.scheme!r}: only http and https feeds can be fetched"
-        )
-    if not parts.hostname or " " in url:
-        raise FetchError(f"malformed URL {sanitize_line(url, 200)!r}: it has no valid host")
-    try:
-        _ = parts.port
-    except ValueError:
-        raise FetchError(f"malformed URL {sanitize_line(url, 200)!r}: bad port") from None
+    problem = url_problem(url)
+    if problem:
+        raise FetchError(problem)
     return url
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import lxml.etree as ET
 
-from reader.core.sanitize import TITLE_MAX, is_web_url, sanitize_line
+from reader.core.sanitize import TITLE_MAX, canonical_url, is_web_url, sanitize_line, url_problem
 from reader.errors import OpmlError
 
 OPML_MAX_BYTES = 20 * 1024 * 1024
@@ -57,7 +57,7 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
             label = sanitize_line(child.get("title") or child.get("text") or "", TITLE_MAX)
             xml_url = (child.get("xmlUrl") or child.get("xmlurl") or "").strip()
             if xml_url:
-                if not is_web_url(xml_url):
+                if url_problem(xml_url):
                     bad.append(sanitize_line(xml_url, 200))
                     continue
                 tags = set(path)
@@ -65,7 +65,7 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
                     cat = sanitize_line(cat.strip().strip("/"), 200)
                     if cat:
                         tags.add(cat)
-                url = sanitize_line(xml_url, 4096)
+                url = canonical_url(xml_url)
                 if url in feeds:
                     old = feeds[url]
                     feeds[url] = OpmlFeed(
@@ -87,7 +87,9 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     walk(body, ())
     if bad:
         more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
-        raise OpmlError(f"the OPML file has a feed URL that is not http(s): {bad[0]!r}{more}")
+        raise OpmlError(
+            f"the OPML file has a feed URL that is not a valid http(s) URL: {bad[0]!r}{more}"
+        )
     return list(feeds.values())
 
 
@@ -110,19 +112,17 @@ def build_opml(feeds: Iterable[tuple[str, str, str | None, Sequence[str]]], titl
     groups: dict[str, ET._Element] = {}
     for url, feed_title, site_url, tags in feeds:
         parent = body
-        rest = list(tags)
+        rest = [tag for tag in map(sanitize_line, tags) if tag]
         if rest:
             folder = next((t for t in rest if "," in t), rest[0])
             rest.remove(folder)
             if folder not in groups:
                 groups[folder] = ET.SubElement(body, "outline", text=folder, title=folder)
             parent = groups[folder]
-        attrs = {
-            "type": "rss",
-            "text": feed_title or url,
-            "title": feed_title or url,
-            "xmlUrl": url,
-        }
+        # Stored text is sanitised at ingest; again here, so that nothing XML cannot hold
+        # (stored by an older version) can make the whole export fail.
+        feed_title = sanitize_line(feed_title) or url
+        attrs = {"type": "rss", "text": feed_title, "title": feed_title, "xmlUrl": url}
         if site_url:
             attrs["htmlUrl"] = site_url
         if rest:

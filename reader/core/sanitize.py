@@ -9,7 +9,7 @@ become ``\\n``. See HOSTILE.md §4.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 # Whole escape sequences first, so their parameters do not survive as visible garbage.
 _ESCAPES = re.compile(
@@ -20,10 +20,15 @@ _ESCAPES = re.compile(
 )
 # Lone surrogates (from a "&#xD800;" in a feed) cannot be encoded as UTF-8: SQLite and the
 # terminal would both fail on them. U+061C is the Arabic letter mark (a bidi control); the tag
-# characters U+E0000-E007F are invisible and can smuggle text past a reader.
+# characters U+E0000-E007F are invisible and can smuggle text past a reader. The
+# noncharacters (U+FDD0-FDEF and the last two code points of every plane) are never text, and
+# XML cannot hold U+FFFE/U+FFFF: one in a feed's title would make every OPML export fail.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+)
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f" + _NONCHARACTERS + "]"
 )
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
@@ -92,3 +97,54 @@ def safe_url(url: str | None) -> str | None:
         return None
     cleaned = sanitize_line(url, URL_MAX)
     return cleaned if is_web_url(cleaned) else None
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as a feed or page address, in words; None when nothing."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"malformed URL {sanitize_line(url, 200)!r}: {exc}"
+    if not parts.scheme:
+        return f"malformed URL {sanitize_line(url, 200)!r}: it has no http:// or https://"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"unsupported URL scheme {parts.scheme!r}: only http and https feeds can be fetched"
+    if not parts.hostname:
+        return f"malformed URL {sanitize_line(url, 200)!r}: it has no valid host"
+    try:
+        _ = parts.port
+    except ValueError:
+        return f"malformed URL {sanitize_line(url, 200)!r}: bad port"
+    if len(url) > URL_MAX:
+        return f"malformed URL {sanitize_line(url, 200)!r}: longer than {URL_MAX} characters"
+    if any(c.isspace() for c in url) or sanitize_line(url, len(url)) != url:
+        # urlsplit silently drops tabs and newlines, and the sanitiser invisible characters:
+        # either would make the URL we store differ from the one given.
+        return (
+            f"malformed URL {sanitize_line(url, 200)!r}: "
+            "it contains a space, a control character or an invisible character"
+        )
+    return None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """One spelling for one address, so a feed cannot be subscribed twice under two.
+
+    The scheme and host are lower-cased, a default port and the fragment are dropped and an
+    empty path becomes ``/``; the path and query are kept as they are (servers may tell case
+    apart there). ``url`` must already be a valid http(s) URL (see ``check_url``).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    port = parts.port
+    netloc = (f"{userinfo}@" if userinfo else "") + host
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))

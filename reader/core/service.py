@@ -30,7 +30,7 @@ from reader.core.fetch import (
     host_of,
     make_client,
 )
-from reader.core.sanitize import MAX_ITEMS, sanitize_line
+from reader.core.sanitize import MAX_ITEMS, canonical_url, sanitize_line
 from reader.core.store import (
     Extraction,
     FeedState,
@@ -48,7 +48,7 @@ from reader.errors import (
     StoreBusy,
     StoreError,
 )
-from reader.models import ArticleDetail, FeedRow, ParsedFeed
+from reader.models import ArticleDetail, FeedRow, ParsedFeed, plural
 
 if TYPE_CHECKING:
     from reader.core.pipeline import PageResult
@@ -98,22 +98,18 @@ class RefreshSummary:
 
     def line(self) -> str:
         parts = [
-            _plural(self.feeds, "feed"),
-            _plural(self.new_articles, "new article"),
-            _plural(len(self.errors), "error"),
+            plural(self.feeds, "feed"),
+            plural(self.new_articles, "new article"),
+            plural(len(self.errors), "error"),
         ]
         if self.pages:
             fallback = f" ({self.page_errors} kept the feed's text)" if self.page_errors else ""
-            parts.insert(2, f"{_plural(self.pages, 'page')} extracted{fallback}")
+            parts.insert(2, f"{plural(self.pages, 'page')} extracted{fallback}")
         return ", ".join(parts)
 
 
 def _already(feed: FeedRow, others: tuple[str, ...] = ()) -> AddResult:
     return AddResult(feed.id, feed.url, feed.title, feed.articles, True, others)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 R = TypeVar("R")
@@ -267,7 +263,7 @@ class Session:
         self, url: str, *, title: str | None = None, fetch: bool = True
     ) -> AddResult:
         """Add a feed (or the feed a page links to); raise ReaderError, storing nothing."""
-        url = check_url(url)
+        url = canonical_url(check_url(url))
         user_title = sanitize_line(title or "") or None
         existing = self.store.find_feed(url)
         if existing:
@@ -284,13 +280,13 @@ class Session:
             found = discover_feeds(result.body, result.final_url)
             if not found:
                 raise FeedError(f"{host_of(result.final_url)} has no feed: the page links to none")
-            url, others = found[0], tuple(found[1:])
+            url, others = canonical_url(found[0]), tuple(found[1:])
             existing = self.store.find_feed(url)
             if existing:
                 return _already(existing, others)
             result = await self.fetcher.get(url, max_bytes=max_bytes)
         # Only a permanent redirect changes the address we keep; a temporary one does not.
-        stored_url = result.permanent_url or url
+        stored_url = canonical_url(result.permanent_url) if result.permanent_url else url
         for candidate in (stored_url, result.final_url):
             existing = self.store.find_feed(candidate)
             if existing:
@@ -346,9 +342,18 @@ class Session:
             etag=state.etag,
             last_modified=state.last_modified,
         )
+        moved_to = canonical_url(result.permanent_url) if result.permanent_url else None
+        if moved_to and moved_to != state.url:
+            other = self.store.find_feed(moved_to)
+            if other is not None and other.id != state.id:
+                # Storing its entries here would copy the other feed's articles.
+                raise FeedError(
+                    f"the feed has moved for good to {moved_to}, which you already follow "
+                    f"as {other.title!r} (id {other.id}): remove this one"
+                )
         if result.not_modified:
             await self._feed_writer.write(
-                FeedUnchanged(state.id, result.etag, result.last_modified, result.permanent_url)
+                FeedUnchanged(state.id, result.etag, result.last_modified, moved_to)
             )
             summary.unchanged += 1
             return ()
@@ -361,7 +366,7 @@ class Session:
                 site_url=parsed.link,
                 etag=result.etag,
                 last_modified=result.last_modified,
-                url=result.permanent_url,
+                url=moved_to,
             )
         )
         assert stored is not None

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from reader.core.fetch import USER_AGENT, Fetcher, FetchLimits, check_url, make_client
+from reader.core.sanitize import canonical_url
 from reader.errors import FetchError, FetchTimeout
 
 
@@ -191,11 +192,29 @@ def test_per_host_and_global_limits() -> None:
         ("file:///etc/passwd", "unsupported URL scheme 'file'"),
         ("http://", "no valid host"),
         ("http://example.com:99999/", "bad port"),
+        ("http://example.com/a b", "contains a space"),
+        ("http://exa\tmple.com/feed", "contains a space"),
+        ("http://example.com/\u202efeed", "invisible character"),
     ],
 )
 def test_check_url(url: str, message: str) -> None:
     with pytest.raises(FetchError, match=message):
         check_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("HTTP://Example.COM/Feed.xml", "http://example.com/Feed.xml"),
+        ("https://example.com:443/feed#top", "https://example.com/feed"),
+        ("http://example.com:8080", "http://example.com:8080/"),
+        ("http://user@[::1]:80/f?q=A", "http://user@[::1]/f?q=A"),
+        ("https://example.com/f?x=1", "https://example.com/f?x=1"),
+    ],
+)
+def test_canonical_url_gives_one_spelling(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+    assert canonical_url(canonical) == canonical
 
 
 def test_http_error_message_names_host_and_status() -> None:
