@@ -337,14 +337,17 @@ class Store:
             return feed_id
 
     def add_feeds(self, feeds: Sequence[tuple[str, str, str | None, Sequence[str]]]) -> int:
-        """Insert many feeds in one transaction (all or nothing); skip URLs already there."""
+        """Insert many feeds (url, title, site, tags) in one transaction (all or nothing);
+        skip URLs already there. A title is kept as the user's name for the feed."""
         added = 0
         with self.write() as db:
             for url, title, site_url, tags in feeds:
+                # The file's title is the name its owner gave the feed: it stays, like a
+                # title given to ``add``, instead of being replaced by the feed's own.
                 cur = db.execute(
-                    "INSERT INTO feeds (url, title, site_url, tags, created) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-                    (url, title, site_url, json.dumps(sorted(set(tags))), time.time()),
+                    "INSERT INTO feeds (url, title, user_title, site_url, tags, created) "
+                    "VALUES (?, '', ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                    (url, title or None, site_url, json.dumps(sorted(set(tags))), time.time()),
                 )
                 added += cur.rowcount
         return added
@@ -678,8 +681,8 @@ class Store:
             return str(rows[0][0])
         rows = self._query(
             "SELECT p.name FROM people p JOIN article_people ap ON ap.person_id = p.id "
-            "WHERE p.name_key LIKE ? GROUP BY p.id ORDER BY COUNT(*) DESC LIMIT 1",
-            (f"% {key}",),
+            "WHERE p.name_key LIKE ? ESCAPE '\\' GROUP BY p.id ORDER BY COUNT(*) DESC LIMIT 1",
+            ("% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"),),
         )
         return str(rows[0][0]) if rows else None
 
@@ -717,6 +720,8 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
             _move_url(db, update.feed_id, update.url)
         return None
     feed_id = update.feed_id
+    if db.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
+        return StoredEntries((), 0)  # removed while it was being refreshed: nothing to keep
     existing = {
         row[0]: (row[1], row[2], row[3], row[4])
         for row in db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -112,6 +113,8 @@ def test_people_index_merges_across_articles(tmp_path: Path) -> None:
         assert people[0] == ("Jim Mattis", 2, 1, "defence secretary")
         assert store.person_name("mattis") == "Jim Mattis"
         assert store.person_name("jim  mattis") == "Jim Mattis"
+        # LIKE's wildcards in what the user typed are plain characters
+        assert [store.person_name(q) for q in ("%", "m_ttis", "M%", "_")] == [None] * 4
         assert [r.id for r in store.articles(person="Jim Mattis")] == [b, a] or sorted(
             r.id for r in store.articles(person="Jim Mattis")
         ) == sorted([a, b])
@@ -159,13 +162,16 @@ def test_batched_feed_updates_fail_alone(tmp_path: Path) -> None:
         results = store.apply_feed_updates(
             [
                 FeedUpdate(a, (entry("a1"), entry("a2")), title="A2", etag='"e"'),
-                FeedUpdate(9999, (entry("x1"),)),  # no such feed: the foreign key refuses it
+                # a key the schema refuses (NOT NULL): this feed's write fails
+                FeedUpdate(b, (entry("b1"), dataclasses.replace(entry("x1"), key=None))),
                 FeedUnchanged(b, etag='"b"'),
+                FeedUpdate(9999, (entry("x2"),)),  # removed meanwhile: nothing to keep, no error
             ]
         )
         assert isinstance(results[0], StoredEntries) and len(results[0].new_ids) == 2
         assert isinstance(results[1], StoreError) and "refused" in str(results[1])
         assert results[2] is None
+        assert results[3] == StoredEntries((), 0)
         n = store.db.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id").fetchall()
         assert [tuple(r) for r in n] == [(a, 2)]
         etags = dict(store.db.execute("SELECT id, etag FROM feeds").fetchall())
