@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -17,10 +19,33 @@ from typing import Any
 from reader import __version__
 from reader.core.sanitize import sanitize, sanitize_line
 from reader.errors import ReaderError
+from reader.models import plural
 
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
+
+
+def _seconds(value: str) -> float:
+    """An argparse type: a finite number of seconds, at least 0.1."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0.1 <= seconds < 86_400 * 365:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be at least 0.1 seconds: {value!r}")
+    return seconds
+
+
+def _count(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
 
 
 def _out(text: str = "") -> None:
@@ -81,7 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="your own title for the feed")
     p.add_argument("--no-fetch", action="store_true", help="store the URL without contacting it")
     p.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="total deadline per request (default 30)"
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="total deadline per request (default 30)",
     )
 
     p = sub.add_parser(
@@ -101,10 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store the feeds' entries without fetching the article pages",
     )
-    p.add_argument("--concurrency", type=int, metavar="N", help="requests in flight (default 32)")
-    p.add_argument("--per-host", type=int, metavar="N", help="requests per host (default 4)")
     p.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="total deadline per request (default 30)"
+        "--concurrency", type=_count, metavar="N", help="requests in flight (default 32)"
+    )
+    p.add_argument("--per-host", type=_count, metavar="N", help="requests per host (default 4)")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="total deadline per request (default 30)",
     )
 
     p = sub.add_parser(parents=[common], name="import", help="import feeds from an OPML file")
@@ -118,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true", help="print one JSON array")
-    p.add_argument("--limit", type=int, default=50, help="at most this many results (default 50)")
+    p.add_argument(
+        "--limit", type=_count, default=50, help="at most this many results (default 50)"
+    )
 
     p = sub.add_parser(
         parents=[common],
@@ -134,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common], name="people", help="people named across all stored articles"
     )
     p.add_argument("--json", action="store_true", help="print one JSON array")
-    p.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    p.add_argument("--limit", type=_count, default=100, help="at most this many (default 100)")
 
     p = sub.add_parser(parents=[common], name="quotes", help="every stored quote by one person")
     p.add_argument("name", nargs="+")
@@ -168,12 +203,12 @@ def _settings(args: argparse.Namespace) -> Any:
     settings = Settings()
     settings.full_text = config.full_text
     settings.limits.max_in_flight = max(1, config.concurrency)
-    if getattr(args, "concurrency", None):
-        settings.limits.max_in_flight = max(1, args.concurrency)
-    if getattr(args, "per_host", None):
-        settings.limits.per_host = max(1, args.per_host)
-    if getattr(args, "timeout", None):
-        settings.limits.deadline = max(0.1, args.timeout)
+    if getattr(args, "concurrency", None) is not None:
+        settings.limits.max_in_flight = args.concurrency
+    if getattr(args, "per_host", None) is not None:
+        settings.limits.per_host = args.per_host
+    if getattr(args, "timeout", None) is not None:
+        settings.limits.deadline = args.timeout
     return settings
 
 
@@ -193,7 +228,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     elif args.no_fetch:
         _out(f"Added {result.url} (not fetched)")
     else:
-        _out(f"Added {result.title} ({result.articles} articles)")
+        _out(f"Added {result.title} ({plural(result.articles, 'article')})")
     if result.others:
         _out("The page also links to these feeds:")
         for other in result.others:
@@ -231,10 +266,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for f in feeds:
         _out(f"{f.id:>4}  {f.title}")
         _out(f"      {f.url}")
-        line = (
-            f"      {f.articles} articles, {f.unread} unread, refreshed {_when(f.last_refreshed)}"
-        )
-        _out(line)
+        counts = f"{plural(f.articles, 'article')}, {f.unread} unread"
+        _out(f"      {counts}, refreshed {_when(f.last_refreshed)}")
         if f.last_error:
             _out(f"      last error: {f.last_error}")
     return EXIT_OK
@@ -254,7 +287,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     store = _open_store(args)
     (feed,) = _resolve_feeds(store, [args.feed])
     store.remove_feed(feed.id)
-    _out(f"Removed {feed.title} ({feed.articles} articles)")
+    _out(f"Removed {feed.title} ({plural(feed.articles, 'article')})")
     return EXIT_OK
 
 
@@ -333,6 +366,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` whole or not at all: a failed export never leaves half a
+    file in place of a good one."""
+    if target.is_dir():
+        raise ReaderError(f"cannot write {target}: it is a directory")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise ReaderError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from reader.core.opml import build_opml
 
@@ -341,8 +389,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         [(f.url, f.title, f.site_url, list(f.tags)) for f in store.feeds()], "newsreader feeds"
     )
     if args.file:
-        Path(args.file).write_bytes(data)
-        _out(f"Exported {len(store.feeds())} feeds to {args.file}")
+        _write_file(Path(args.file), data)
+        _out(f"Exported {plural(len(store.feeds()), 'feed')} to {args.file}")
     else:
         sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
@@ -435,7 +483,7 @@ def cmd_people(args: argparse.Namespace) -> int:
         _out("No people yet: refresh with full text to analyse articles.")
     for name, articles, quotes, role in people:
         role_text = f" ({role})" if role else ""
-        _out(f"{name}{role_text}: {articles} articles, {quotes} quotes")
+        _out(f"{name}{role_text}: {plural(articles, 'article')}, {plural(quotes, 'quote')}")
     return EXIT_OK
 
 
@@ -502,10 +550,23 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsreader`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    for value in vars(args).values():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not _encodable(text):
+                # Bytes the locale cannot decode arrive as lone surrogates (PEP 383).
+                parser.error(f"an argument is not valid text: {text!a}")
     try:
         if args.command is None:
             return cmd_app(args, parser)

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 
+def plural(n: int, word: str) -> str:
+    """``1 article``, ``2 articles``: a count with its noun (regular plurals only)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A direct quotation: ``text == article_text[start:end]`` (the words between the marks)."""

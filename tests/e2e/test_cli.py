@@ -120,7 +120,7 @@ def test_add_json_feed(cli, server) -> None:
     url = server.add("/feed.json", json.dumps(doc).encode(), content_type="application/feed+json")
     result = cli("add", url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Added JSON Loopback (1 articles)"
+    assert result.stdout.strip() == "Added JSON Loopback (1 article)"
 
 
 def test_add_web_page_discovers_feeds(cli, server) -> None:
@@ -133,7 +133,7 @@ def test_add_web_page_discovers_feeds(cli, server) -> None:
     url = server.add("/", page, content_type="text/html; charset=utf-8")
     result = cli("add", url)
     assert result.returncode == 0, result.stderr
-    assert "Added First Feed (1 articles)" in result.stdout
+    assert "Added First Feed (1 article)" in result.stdout
     assert server.url("/second.xml") in result.stdout
     assert [f["url"] for f in _feed_list(cli)] == [server.url("/first.xml")]
 
@@ -386,7 +386,7 @@ def test_opml_thousand_feeds_and_duplicates(cli, tmp_path) -> None:
         (
             '<opml><body><outline xmlUrl="https://ok.example/rss"/>'
             '<outline xmlUrl="file:///etc/passwd"/></body></opml>',
-            "not http(s)",
+            "not a valid http(s) URL",
         ),
     ],
 )
@@ -455,7 +455,7 @@ def test_add_keeps_url_across_temporary_redirect_and_reads_feed_served_as_html(c
     server.routes["/moving"] = Route(302, {"Location": server.url("/real.xml")}, b"")
     result = cli("add", server.url("/moving"))
     assert result.returncode == 0, result.stderr
-    assert "Added Loopback News (1 articles)" in result.stdout
+    assert "Added Loopback News (1 article)" in result.stdout
     assert _feed_list(cli)[0]["url"] == server.url("/moving")
 
 
@@ -499,3 +499,101 @@ def test_unreachable_page_is_retried_on_the_next_refresh(cli, server, db_path) -
     assert cli("refresh").returncode == 0
     rows = _db_rows(db_path, "SELECT text_source, extracted_at IS NULL FROM articles")
     assert rows == [("page", 0)]
+
+
+def test_export_to_a_bad_path_is_a_clear_error_and_leaves_no_half_file(cli, tmp_path) -> None:
+    assert cli("add", "http://127.0.0.1:9/f.xml", "--no-fetch").returncode == 0
+    for target, cause in [
+        (tmp_path / "missing-dir" / "out.opml", "No such file or directory"),
+        (tmp_path, "it is a directory"),
+    ]:
+        result = cli("export", str(target))
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr and cause in result.stderr
+    good = tmp_path / "out.opml"
+    good.write_text("old export")
+    assert cli("export", str(good)).returncode == 0
+    assert "http://127.0.0.1:9/f.xml" in good.read_text()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_title_xml_cannot_hold_never_breaks_export(cli, db_path, tmp_path) -> None:
+    # An older version stored whatever the feed sent; the export must still work.
+    assert cli("add", "http://127.0.0.1:9/f.xml", "--no-fetch").returncode == 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE feeds SET title = 'A\ufffeB\uffff', tags = '[\"t\ufffe\"]'")
+    result = cli("export")
+    assert result.returncode == 0, result.stderr
+    assert 'title="AB"' in result.stdout and 'text="t"' in result.stdout
+
+
+def test_arguments_that_are_not_text_are_refused_as_usage_errors(cli, tmp_path) -> None:
+    import os
+    import subprocess
+
+    from tests.conftest import newsreader_command
+
+    bad = os.fsdecode(b"http://127.0.0.1:9/\xff")
+    env = dict(os.environ, NEWSREADER_DB=str(tmp_path / "x.db"))
+    for args in (["add", bad, "--no-fetch"], ["remove", bad], ["refresh", bad], ["quotes", bad]):
+        proc = subprocess.run(
+            [*newsreader_command(), *args], capture_output=True, env=env, timeout=60
+        )
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert b"not valid text" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e-300", "soon"])
+def test_timeout_must_be_a_sensible_number_of_seconds(cli, value: str) -> None:
+    result = cli("refresh", "--timeout", value)
+    assert result.returncode == 2 and "--timeout" in result.stderr
+
+
+def test_same_address_spelled_differently_is_one_feed(cli, server) -> None:
+    url = server.add("/feed.xml", rss(_items(server, 1)))
+    assert cli("add", url).returncode == 0
+    for spelling in (url.replace("http://", "HTTP://"), url + "#top"):
+        result = cli("add", spelling)
+        assert result.returncode == 0 and result.stdout.startswith("Already there"), spelling
+    assert len(_feed_list(cli)) == 1
+
+
+def test_import_refuses_urls_with_spaces_or_invisible_characters(cli, tmp_path, db_path) -> None:
+    for bad in ("http://exa&#9;mple.com/feed", "http://example.com/\u202efeed"):
+        path = tmp_path / "bad.opml"
+        path.write_text(
+            f'<opml version="2.0"><body><outline xmlUrl="https://ok.example/rss"/>'
+            f'<outline xmlUrl="{bad}"/></body></opml>',
+            encoding="utf-8",
+        )
+        result = cli("import", str(path))
+        assert result.returncode == 1 and "not a valid http(s) URL" in result.stderr
+        assert _db_rows(db_path, "SELECT COUNT(*) FROM feeds") in ([], [(0,)])
+
+
+def test_imported_and_given_titles_survive_refresh(cli, server, tmp_path) -> None:
+    url = server.add("/feed.xml", rss(_items(server, 1)))
+    path = tmp_path / "in.opml"
+    path.write_text(
+        f'<opml version="2.0"><body><outline text="My name for it" xmlUrl="{url}"/></body></opml>',
+        encoding="utf-8",
+    )
+    assert cli("import", str(path)).returncode == 0
+    assert cli("refresh", "--no-full-text").returncode == 0
+    assert _feed_list(cli)[0]["title"] == "My name for it"
+    out = tmp_path / "out.opml"
+    assert cli("export", str(out)).returncode == 0
+    assert 'title="My name for it"' in out.read_text()
+
+
+def test_permanent_redirect_onto_a_followed_feed_copies_nothing(cli, server, db_path) -> None:
+    target = server.add("/feed.xml", rss(_items(server, 2)))
+    assert cli("add", target).returncode == 0
+    assert cli("add", server.url("/moving"), "--no-fetch").returncode == 0
+    server.routes["/moving"] = Route(301, {"Location": target}, b"")
+    result = cli("refresh", "--no-full-text")
+    assert result.returncode == 0, result.stderr
+    moving = next(f for f in _feed_list(cli) if f["url"] == server.url("/moving"))
+    assert moving["articles"] == 0
+    assert "you already follow" in moving["last_error"]
+    assert _db_rows(db_path, "SELECT COUNT(*) FROM articles") == [(2,)]
