@@ -27,9 +27,9 @@ from reader import __version__
 from reader.core.sanitize import is_web_url, sanitize_line, url_problem
 from reader.errors import FetchError, FetchTimeout
 
-USER_AGENT = (
-    f"newsreader/{__version__} (terminal news reader; +https://pypi.org/project/newsreader/)"
-)
+# No URL: the PyPI name "newsreader" belongs to an unrelated project, and a link there would
+# send a site owner who wants to reach us to the wrong place.
+USER_AGENT = f"newsreader/{__version__} (terminal feed reader)"
 FEED_MAX_BYTES = 10 * 1024 * 1024
 PAGE_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 8
