@@ -60,6 +60,34 @@ def _install_author_cap() -> None:
     _FeedParserMixin._sync_author_detail = capped  # type: ignore[method-assign]
 
 
+RAW_ID = "newsreader_raw_id"
+
+
+def _install_raw_id() -> None:
+    """Keep each entry's id as written, under ``RAW_ID``, beside feedparser's ``id``.
+
+    feedparser resolves a guid (and an Atom id) against the feed's address unless it is
+    marked ``isPermaLink="false"``: ``<guid>12345</guid>`` becomes ``https://host/12345``.
+    Used as an identity key, that would change when the feed moves (http to https, a new
+    host) and every entry would come back as new and unread.
+    """
+    from feedparser.namespaces._base import Namespace
+
+    original = Namespace._end_guid
+
+    def end_guid(self: Any) -> None:
+        raw = None
+        if self.elementstack and self.elementstack[-1][0] == "id":
+            pieces = self.elementstack[-1][2]
+            raw = "".join(p if isinstance(p, str) else p.decode("utf-8", "replace") for p in pieces)
+        original(self)
+        if raw is not None:
+            self._get_context()[RAW_ID] = raw.strip()
+
+    Namespace._end_guid = end_guid  # type: ignore[method-assign]
+    Namespace._end_id = end_guid  # type: ignore[method-assign]
+
+
 def _install_base_uri_cache() -> None:
     """Memoise feedparser's base-URI joining, which it repeats on every start tag.
 
@@ -269,6 +297,7 @@ def install(*, speedups: bool = True) -> None:
         return
     _installed = True
     _install_author_cap()
+    _install_raw_id()
     if speedups:
         _install_base_uri_cache()
         _install_shallow_content_copy()

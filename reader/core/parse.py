@@ -25,6 +25,7 @@ from reader.core import _feedparser
 from reader.core.sanitize import (
     AUTHOR_MAX,
     BODY_MAX,
+    HAS_SCHEME,
     MAX_ITEMS,
     TITLE_MAX,
     safe_url,
@@ -211,6 +212,11 @@ def _identity(
     entry: Mapping[str, Any], link: str | None, title: str, raw_date: str | None
 ) -> tuple[str, str]:
     guid = sanitize_line(str(entry.get("id") or ""), 2048)
+    raw = entry.get(_feedparser.RAW_ID)
+    if guid and raw and not HAS_SCHEME.match(raw):
+        # A relative guid: key on it as written, not as resolved against the feed's address,
+        # so the key survives the feed moving. (The store still finds keys stored resolved.)
+        guid = sanitize_line(raw, 2048) or guid
     if guid:
         return guid, "guid"
     if link:

@@ -74,6 +74,10 @@ PLAIN_WEB_URL = re.compile(
 )
 
 
+# A URI that names its scheme ("https:", "urn:", "tag:"); anything else is a relative reference.
+HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def is_web_url(url: str | None) -> bool:
     """True for an absolute http or https URL with a host: the only links we fetch or open."""
     if not url or len(url) > URL_MAX:

@@ -19,7 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urljoin
 
+from reader.core.sanitize import HAS_SCHEME
 from reader.errors import StoreBusy, StoreError
 from reader.models import (
     Analysis,
@@ -720,7 +722,8 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
             _move_url(db, update.feed_id, update.url)
         return None
     feed_id = update.feed_id
-    if db.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
+    feed = db.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    if feed is None:
         return StoredEntries((), 0)  # removed while it was being refreshed: nothing to keep
     existing = {
         row[0]: (row[1], row[2], row[3], row[4])
@@ -732,6 +735,12 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
     updated = 0
     for e in update.entries:
         old = existing.get(e.key)
+        if old is None and e.key_source == "guid" and not HAS_SCHEME.match(e.key):
+            # Earlier versions keyed a relative guid resolved against the feed's URL.
+            legacy = existing.pop(urljoin(feed[0], e.key), None)
+            if legacy is not None:
+                db.execute("UPDATE articles SET key = ? WHERE id = ?", (e.key, legacy[0]))
+                old = existing[e.key] = legacy
         if old is None:
             fresh.append(e)
             continue

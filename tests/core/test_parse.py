@@ -297,3 +297,29 @@ def test_parsed_feeds_cross_processes_unchanged() -> None:
     )
     again = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     assert again == parsed and again.entries[1].summary == parsed.entries[1].summary
+
+
+def test_relative_guid_is_keyed_as_written_so_a_moved_feed_keeps_its_keys() -> None:
+    body = rss(
+        [
+            {"title": "A", "guid": "12345"},
+            {"title": "B", "guid": "https://n.example/b"},
+            {"title": "C", "guid": "//n.example/c"},
+        ]
+    )
+    keys = [
+        [(e.key, e.key_source) for e in parse_feed(body, {}, url).entries]
+        for url in ("http://old.example/feed.xml", "https://new.example/sub/feed.xml")
+    ]
+    assert (
+        keys[0]
+        == keys[1]
+        == [
+            ("12345", "guid"),
+            ("https://n.example/b", "guid"),
+            ("//n.example/c", "guid"),
+        ]
+    )
+    # feedparser's own reading is unchanged: the guid still serves as the entry's link.
+    entry = parse_feed(body, {}, "http://old.example/feed.xml").entries[0]
+    assert entry.link == "http://old.example/12345"

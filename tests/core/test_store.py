@@ -163,7 +163,9 @@ def test_batched_feed_updates_fail_alone(tmp_path: Path) -> None:
             [
                 FeedUpdate(a, (entry("a1"), entry("a2")), title="A2", etag='"e"'),
                 # a key the schema refuses (NOT NULL): this feed's write fails
-                FeedUpdate(b, (entry("b1"), dataclasses.replace(entry("x1"), key=None))),
+                FeedUpdate(
+                    b, (entry("b1"), dataclasses.replace(entry("x1"), key=None, key_source="hash"))
+                ),
                 FeedUnchanged(b, etag='"b"'),
                 FeedUpdate(9999, (entry("x2"),)),  # removed meanwhile: nothing to keep, no error
             ]
@@ -230,3 +232,20 @@ def test_migration_to_indexing_per_feed_keeps_old_rows(tmp_path: Path) -> None:
         store.store_entries(1, [entry("new", "New harbour", "more text")])
         fts_exact(store)
         assert sorted(x.title for x, _ in store.search("harbour")) == ["New harbour", "Old harbour"]
+
+
+def test_relative_guid_stored_resolved_by_an_earlier_version_is_found_again(
+    tmp_path: Path,
+) -> None:
+    from reader.core.store import FeedUpdate
+
+    with Store(tmp_path / "a.db") as store:
+        feed = store.add_feed("http://old.example/news/feed.xml", "A")
+        # what an earlier version stored for <guid>12345</guid>: the key resolved
+        (old_id,) = store.store_entries(feed, [entry("http://old.example/news/12345")]).new_ids
+        store.set_read([old_id])
+        (result,) = store.apply_feed_updates([FeedUpdate(feed, (entry("12345"), entry("999")))])
+        assert not isinstance(result, StoreError) and result is not None
+        assert len(result.new_ids) == 1  # only "999" is new
+        rows = store.db.execute("SELECT id, key, read FROM articles ORDER BY id").fetchall()
+        assert tuple(rows[0]) == (old_id, "12345", 1) and len(rows) == 2

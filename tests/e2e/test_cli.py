@@ -597,3 +597,19 @@ def test_permanent_redirect_onto_a_followed_feed_copies_nothing(cli, server, db_
     assert moving["articles"] == 0
     assert "you already follow" in moving["last_error"]
     assert _db_rows(db_path, "SELECT COUNT(*) FROM articles") == [(2,)]
+
+
+def test_moved_feed_with_relative_guids_keeps_its_articles_and_read_state(
+    cli, server, db_path
+) -> None:
+    items = [{"title": f"Item {i}", "guid": str(100 + i)} for i in range(3)]
+    old = server.add("/old/feed.xml", rss(items))
+    assert cli("add", old).returncode == 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE articles SET read = 1")
+    new = server.add("/new/place/feed.xml", rss(items))
+    server.routes["/old/feed.xml"] = Route(301, {"Location": new}, b"")
+    result = cli("refresh", "--no-full-text")
+    assert result.returncode == 0 and "0 new articles" in result.stdout, result.stdout
+    assert _feed_list(cli)[0]["url"] == new
+    assert _db_rows(db_path, "SELECT COUNT(*), SUM(read) FROM articles") == [(3, 3)]
