@@ -267,11 +267,15 @@ class _Decoder:
 
     Output is produced at most ``_CHUNK_OUT`` bytes at a time and checked against the room
     left, so a bomb is refused after a few MiB whatever it expands to. A gzip body of several
-    members (concatenated files) is decoded member after member.
+    members (concatenated files) is decoded member after member, and zero bytes after the last
+    member (padding, which ``gzip -t`` and curl accept) are ignored; anything else after the
+    padding is refused.
     """
 
-    def __init__(self, encoding: str) -> None:
+    def __init__(self, encoding: str, host: str) -> None:
         self._encoding = encoding
+        self._host = host
+        self._padding = False  # zero bytes were seen after the last gzip member
         self._zlib: zlib._Decompress | None
         if encoding in ("", "identity"):
             self._zlib = None
@@ -280,19 +284,34 @@ class _Decoder:
         elif encoding == "deflate":
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
         else:
-            raise FetchError(f"unsupported content encoding {sanitize_line(encoding, 40)!r}")
+            raise FetchError(
+                f"{host} sent an unsupported content encoding {sanitize_line(encoding, 40)!r}"
+            )
         self._started = False
+
+    def _invalid(self) -> FetchError:
+        name = "deflate" if "deflate" in self._encoding else "gzip"
+        return FetchError(f"{self._host} sent a response that is not valid {name} data")
 
     def feed(self, data: bytes, room: int) -> tuple[bytes, bool]:
         """Decode ``data``; return (output, over) where over means more than ``room`` bytes."""
         if self._zlib is None:
             return data, len(data) > room
+        if self._padding:
+            if data.strip(b"\0"):
+                raise self._invalid()
+            return b"", False
         out = bytearray()
         buf = data
         while buf:
             if self._zlib.eof:
                 if self._encoding == "deflate":
                     break  # trailing bytes after a deflate stream are ignored
+                if buf[0] == 0:  # padding after the last member: zeros only, to the end
+                    if buf.strip(b"\0"):
+                        raise self._invalid()
+                    self._padding = True
+                    break
                 self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)  # next gzip member
             try:
                 chunk = self._zlib.decompress(buf, _CHUNK_OUT)
@@ -302,7 +321,7 @@ class _Decoder:
                     self._encoding = "raw-deflate"
                     self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
-                raise FetchError("the response is not valid compressed data") from None
+                raise self._invalid() from None
             self._started = True
             out += chunk
             if len(out) > room:
@@ -552,7 +571,7 @@ async def _read_capped(
         raise FetchError(
             f"{host} sent stacked content encodings ({', '.join(encodings)}), which we refuse"
         )
-    decoder = _Decoder(encodings[0] if encodings else "")
+    decoder = _Decoder(encodings[0] if encodings else "", host)
     out = bytearray()
     raw_total = 0
     async for chunk in response.aiter_raw():
