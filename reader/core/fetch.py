@@ -338,18 +338,19 @@ class _Decoder:
         return out, len(out) > room
 
 
-def _retry_after(value: str | None, cap: float) -> float:
-    """Seconds to wait from a Retry-After header (seconds or HTTP date), capped."""
+def _retry_after(value: str | None) -> tuple[float, str]:
+    """Seconds a Retry-After header (seconds or HTTP date) asks us to wait, uncapped, and
+    the request as the server put it ('' when there was no usable header)."""
     if not value:
-        return 1.0
+        return 1.0, ""
     value = value.strip()
-    if value.isdigit():
-        return min(float(value), cap)
+    if value.isascii() and value.isdigit():
+        return float(value), f"{sanitize_line(value, 20)} s"
     try:
         when = email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
-        return 1.0
-    return max(0.0, min(when - time.time(), cap))
+        return 1.0, ""
+    return max(0.0, when - time.time()), sanitize_line(value, 40)
 
 
 def _connect_message(exc: Exception, url: str) -> str:
@@ -490,7 +491,14 @@ class Fetcher:
             )
             if status in (429, 503) and attempt < self.limits.max_retries:
                 attempt += 1
-                wait = _retry_after(resp_headers.get("retry-after"), self.limits.retry_after_max)
+                wait, asked = _retry_after(resp_headers.get("retry-after"))
+                if asked and (wait > self.limits.retry_after_max or wait >= clock.remaining()):
+                    # Retrying sooner than asked only adds load the server told us to spare.
+                    raise FetchError(
+                        f"{host_of(url)} answered {status} {_reason(status)} "
+                        f"and asked to retry after {asked}",
+                        transient=True,
+                    )
                 if wait >= clock.remaining():
                     return status, resp_headers, body, location
                 await asyncio.sleep(wait)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import gzip
+import time
 import zlib
 
 import httpx
@@ -360,3 +362,38 @@ def test_zero_padding_does_not_lift_the_decoded_cap() -> None:
     f = fetcher(lambda r: resp(200, bomb, {"Content-Encoding": "gzip"}), feed_max_bytes=1024 * 1024)
     with pytest.raises(FetchError, match="too large"):
         run(f.get("http://a.example/feed"))
+
+
+def _timed_retry_after(value: str, **limits) -> tuple[FetchError, int, float]:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(503, headers={"Retry-After": value})
+
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        run(fetcher(handler, **limits).get("http://a.example/feed"))
+    return caught.value, len(calls), time.monotonic() - started
+
+
+def test_retry_after_longer_than_the_cap_gives_up_at_once() -> None:
+    error, calls, elapsed = _timed_retry_after("3600")
+    assert calls == 1 and elapsed < 1.0
+    assert str(error) == (
+        "a.example answered 503 Service Unavailable and asked to retry after 3600 s"
+    )
+    assert error.transient
+
+
+def test_retry_after_date_past_the_cap_gives_up_naming_the_date() -> None:
+    when = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    error, calls, elapsed = _timed_retry_after(when)
+    assert calls == 1 and elapsed < 1.0
+    assert str(error).endswith(f"asked to retry after {when}")
+
+
+def test_retry_after_beyond_the_deadline_gives_up_at_once() -> None:
+    error, calls, elapsed = _timed_retry_after("5", deadline=2.0)
+    assert calls == 1 and elapsed < 1.0
+    assert "asked to retry after 5 s" in str(error)

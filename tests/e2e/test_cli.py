@@ -177,6 +177,7 @@ def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
         content_type="text/html",
     )
     server.add("/junk", b"this is not a feed at all", content_type="text/plain")
+    server.routes["/busy"] = Route(503, {"Retry-After": "3600"}, b"")
     return [
         ("malformed", ["not a url"], "malformed URL"),
         ("scheme", ["ftp://example.com/feed.xml"], "unsupported URL scheme"),
@@ -187,6 +188,7 @@ def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
         ("oversized", [server.url("/big")], "too large"),
         ("no-feed", [server.url("/page")], "no feed"),
         ("not-a-feed", [server.url("/junk")], "not an RSS, Atom, RDF or JSON feed"),
+        ("retry-after", [server.url("/busy")], "asked to retry after 3600 s"),
     ]
 
 
