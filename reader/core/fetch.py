@@ -450,6 +450,11 @@ class Fetcher:
                 current = target
                 continue
             if status == 304:
+                if not etag and not last_modified:
+                    raise FetchError(
+                        f"{host_of(current)} answered 304 Not Modified "
+                        "to a request without validators"
+                    )
                 return FetchResult(
                     url,
                     current,

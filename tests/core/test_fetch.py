@@ -364,6 +364,13 @@ def test_zero_padding_does_not_lift_the_decoded_cap() -> None:
         run(f.get("http://a.example/feed"))
 
 
+def test_304_to_a_request_without_validators_is_an_error() -> None:
+    f = fetcher(lambda r: httpx.Response(304))
+    message = r"^a\.example answered 304 Not Modified to a request without validators$"
+    with pytest.raises(FetchError, match=message):
+        run(f.get("http://a.example/feed"))
+
+
 def _timed_retry_after(value: str, **limits) -> tuple[FetchError, int, float]:
     calls = []
 

@@ -177,6 +177,7 @@ def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
         content_type="text/html",
     )
     server.add("/junk", b"this is not a feed at all", content_type="text/plain")
+    server.routes["/always304"] = Route(304, {}, b"")
     server.routes["/busy"] = Route(503, {"Retry-After": "3600"}, b"")
     return [
         ("malformed", ["not a url"], "malformed URL"),
@@ -188,6 +189,7 @@ def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
         ("oversized", [server.url("/big")], "too large"),
         ("no-feed", [server.url("/page")], "no feed"),
         ("not-a-feed", [server.url("/junk")], "not an RSS, Atom, RDF or JSON feed"),
+        ("304", [server.url("/always304")], "304 Not Modified to a request without validators"),
         ("retry-after", [server.url("/busy")], "asked to retry after 3600 s"),
     ]
 
