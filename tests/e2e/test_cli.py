@@ -138,6 +138,20 @@ def test_add_web_page_discovers_feeds(cli, server) -> None:
     assert [f["url"] for f in _feed_list(cli)] == [server.url("/first.xml")]
 
 
+def test_add_discovers_feeds_relative_to_base_href(cli, server) -> None:
+    server.add("/other/feed.xml", rss(_items(server, 1), title="Based Feed"))
+    page = b"""<html><head><base href="/other/">
+    <link rel="alternate" type="application/rss+xml" href="feed.xml">
+    </head><body><p>hello</p></body></html>"""
+    server.add("/sub/page", page, content_type="text/html")
+    server.routes["/start"] = Route(302, {"Location": "/sub/page"}, b"")
+    result = cli("add", server.url("/start"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Added Based Feed (1 articles)"
+    assert [f["url"] for f in _feed_list(cli)] == [server.url("/other/feed.xml")]
+    assert not server.hits("/sub/feed.xml")
+
+
 def test_add_existing_feed_says_so(cli, server) -> None:
     url = server.add("/feed.xml", rss(_items(server, 1)))
     assert cli("add", url).returncode == 0
