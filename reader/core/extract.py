@@ -27,7 +27,13 @@ from reader.core.sanitize import AUTHOR_MAX, TITLE_MAX, sanitize, sanitize_line
 from reader.errors import ExtractError
 from reader.models import Extracted
 
-__all__ = ["article_text", "decode_html", "extract_article", "html_fragment_to_text"]
+__all__ = [
+    "article_text",
+    "decode_html",
+    "decode_text",
+    "extract_article",
+    "html_fragment_to_text",
+]
 
 # readability logs a full traceback at ERROR before raising Unparseable; we report it ourselves.
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -75,29 +81,80 @@ def _codec_name(label: str | bytes | None) -> str | None:
     return info.name
 
 
-def decode_html(body: bytes, content_type: str | None) -> str:
-    """Decode page bytes ourselves (BOM, HTTP charset, meta in 4 KB, else UTF-8); never raises."""
-    if not body:
-        return ""
+def _decode_bom(body: bytes) -> str | None:
+    """The text of a body that starts with a Unicode byte order mark, else None."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(name, errors="replace")
-    candidates: list[str | None] = []
-    if content_type:
-        match = _HEADER_CHARSET.search(content_type)
-        if match:
-            candidates.append(_codec_name(match.group(1)))
-    match = _META_CHARSET.search(body[:SNIFF_BYTES])
-    if match:
-        candidates.append(_codec_name(match.group(1)))
-    for name in candidates:
+    return None
+
+
+def _decode_declared(body: bytes, labels: Iterable[str | bytes | None]) -> str | None:
+    """The body decoded with the first usable declared charset, else None."""
+    for label in labels:
+        name = _codec_name(label)
         if name is None:
             continue
         try:
             return body.decode(name, errors="replace")
         except (LookupError, ValueError, TypeError):
             continue
-    return body.decode("utf-8", errors="replace")
+    return None
+
+
+def _decode_unlabelled(body: bytes) -> str:
+    """Bytes nothing labelled: UTF-8 when they are UTF-8, else windows-1252.
+
+    windows-1252 is the WHATWG default for unlabelled legacy pages, and it keeps a Latin-1 or
+    cp1252 text's accents and curly quotes where UTF-8 would turn them into U+FFFD. Bytes that
+    are mostly valid UTF-8 with a few stray bytes (or a character cut off at the end by the
+    size cap) stay UTF-8.
+    """
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if non_ascii - replaced > replaced:  # more valid multi-byte characters than bad bytes
+        return text
+    return body.decode("cp1252", errors="replace")
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """Decode page bytes ourselves: BOM, HTTP charset, meta in 4 KB, else UTF-8 or cp1252.
+
+    Never raises.
+    """
+    if not body:
+        return ""
+    text = _decode_bom(body)
+    if text is not None:
+        return text
+    labels: list[str | bytes | None] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            labels.append(match.group(1))
+    match = _META_CHARSET.search(body[:SNIFF_BYTES])
+    if match:
+        labels.append(match.group(1))
+    text = _decode_declared(body, labels)
+    return text if text is not None else _decode_unlabelled(body)
+
+
+def decode_text(body: bytes, content_type: str | None = None) -> str:
+    """Decode plain-text bytes (a .txt file, a text/plain page): BOM, HTTP charset, else
+    UTF-8 or cp1252, as ``decode_html`` does without the meta sniff. Never raises."""
+    if not body:
+        return ""
+    text = _decode_bom(body)
+    if text is not None:
+        return text
+    match = _HEADER_CHARSET.search(content_type) if content_type else None
+    text = _decode_declared(body, [match.group(1)] if match else [])
+    return text if text is not None else _decode_unlabelled(body)
 
 
 # ---------------------------------------------------------------------------

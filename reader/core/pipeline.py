@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.core.extract import decode_html, extract_article
+from reader.core.extract import decode_html, decode_text, extract_article
 from reader.core.sanitize import BODY_MAX, sanitize, sanitize_line
 from reader.errors import ReaderError
 from reader.models import Analysis
@@ -112,7 +112,7 @@ def analyze_job(
 ) -> dict[str, object]:
     """Extract (unless the input is plain text) and analyse one input (in a worker)."""
     if as_text:
-        text = sanitize(body.decode("utf-8", errors="replace"), BODY_MAX)
+        text = sanitize(decode_text(body), BODY_MAX)
         return analysis_record(source, text=text)
     try:
         got = extract_article(decode_html(body, content_type), url)

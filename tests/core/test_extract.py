@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from reader.core import extract
-from reader.core.extract import article_text, decode_html, extract_article, html_fragment_to_text
+from reader.core.extract import (
+    article_text,
+    decode_html,
+    decode_text,
+    extract_article,
+    html_fragment_to_text,
+)
 from reader.errors import ExtractError
 from tests.metrics import token_f1
 
@@ -108,8 +114,42 @@ def test_decode_bogus_charset_falls_back_to_utf8(label: str) -> None:
     assert "Zoë +AGEAYgBj-" in decoded
 
 
-def test_decode_invalid_utf8_is_replaced_not_raised() -> None:
-    assert decode_html(b"<p>a\xff\xfeb</p>", None) == "<p>a\ufffd\ufffdb</p>"
+def test_decode_invalid_utf8_declared_utf8_is_replaced_not_raised() -> None:
+    body = b"<p>a\xff\xfeb</p>"
+    assert decode_html(body, "text/html; charset=utf-8") == "<p>a\ufffd\ufffdb</p>"
+
+
+def test_decode_unlabelled_legacy_page_falls_back_to_cp1252() -> None:
+    text = "<p>Caf\u00e9 cr\u00e8me, \u201cna\u00efve\u201d \u2013 10 \u20ac</p>"
+    assert decode_html(text.encode("cp1252"), "text/html") == text
+    assert decode_html(text.encode("latin-1", errors="ignore"), None) == (
+        "<p>Caf\u00e9 cr\u00e8me, na\u00efve  10 </p>"
+    )
+
+
+def test_decode_unlabelled_utf8_with_a_stray_byte_or_a_cut_end_stays_utf8() -> None:
+    text = "<p>Zo\u00eb, Bj\u00f6rk and \u00c5se met in \u0141\u00f3d\u017a.</p>"
+    stray = text.encode().replace(b"met", b"m\xe9t")
+    assert decode_html(stray, None) == text.replace("met", "m\ufffdt")
+    cut = (text + "\u00e9").encode()[:-1]  # the size cap cut the last character in two
+    assert decode_html(cut, None) == text + "\ufffd"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (codecs.BOM_UTF16_LE + "Zo\u00eb \u201cquoted\u201d".encode("utf-16-le"), None, None),
+        (codecs.BOM_UTF16_BE + "Zo\u00eb \u201cquoted\u201d".encode("utf-16-be"), None, None),
+        (codecs.BOM_UTF8 + "Zo\u00eb \u201cquoted\u201d".encode(), None, None),
+        ("Zo\u00eb \u201cquoted\u201d".encode("cp1252"), None, None),
+        ("Zo\u00eb \u201cquoted\u201d".encode(), None, None),
+        ("Zo\u00eb \u201cquoted\u201d".encode("cp1252"), "text/plain; charset=windows-1252", None),
+        ("\u041f\u0440\u0438".encode("koi8-r"), "text/plain; charset=koi8-r", "\u041f\u0440\u0438"),
+    ],
+    ids=["utf16le_bom", "utf16be_bom", "utf8_bom", "cp1252", "utf8", "header", "koi8r_header"],
+)
+def test_decode_text(body: bytes, content_type: str | None, expected: str | None) -> None:
+    assert decode_text(body, content_type) == (expected or "Zo\u00eb \u201cquoted\u201d")
 
 
 def test_decode_utf8_page_declaring_latin1_does_not_raise() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sqlite3
 import time
@@ -434,6 +435,26 @@ def test_analyze_txt_and_html(cli, tmp_path) -> None:
     assert records[2]["error"] and "cannot read" in records[2]["error"]
     for q in records[1]["quotes"]:
         assert records[1]["text"][q["start"] : q["end"]] == q["text"]
+
+
+def test_analyze_decodes_unlabelled_legacy_bytes_and_utf16(cli, server, tmp_path) -> None:
+    accented = "Ren\u00e9e Dupr\u00e9 said the caf\u00e9 would reopen \u2013 \u201csoon\u201d."
+    paragraphs = [*LONG_PARAGRAPHS, accented]
+    page = article_page("Cr\u00e8me br\u00fbl\u00e9e", paragraphs).decode()
+    page = page.replace('<meta charset="utf-8">', "")
+    url = server.add("/latin.html", page.encode("cp1252"), content_type="text/html")
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(codecs.BOM_UTF16_LE + f"First.\n\n{accented}\n".encode("utf-16-le"))
+    cp1252 = tmp_path / "cp1252.txt"
+    cp1252.write_bytes(f"First.\n\n{accented}\n".encode("cp1252"))
+    result = cli("analyze", "--json", url, str(utf16), str(cp1252))
+    assert result.returncode == 0, result.stderr
+    page_record, utf16_record, cp1252_record = map(json.loads, result.stdout.splitlines())
+    assert page_record["error"] is None
+    assert page_record["title"] == "Cr\u00e8me br\u00fbl\u00e9e"
+    assert accented in page_record["text"] and "\ufffd" not in page_record["text"]
+    assert utf16_record["text"] == f"First.\n\n{accented}\n"
+    assert cp1252_record["text"] == f"First.\n\n{accented}\n"
 
 
 def test_seed_article_through_analyze(cli) -> None:
