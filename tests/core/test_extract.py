@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import random
 import re
 import time
 from pathlib import Path
@@ -16,9 +17,11 @@ from reader.core.extract import (
     decode_html,
     decode_text,
     extract_article,
+    extract_page,
     html_fragment_to_text,
 )
 from reader.errors import ExtractError
+from tests.feeds import LONG_PARAGRAPHS, article_page
 from tests.metrics import token_f1
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -610,3 +613,67 @@ def test_seed_article_matches_clean_text() -> None:
     assert result.author == "Andrew Buncombe"
     assert result.published == "2017-02-16T14:41:00+00:00"
     assert "\n\n\n" not in text
+
+
+# ---------------------------------------------------------------------------
+# extract_page: what is not an HTML or text page is refused with the reason
+# ---------------------------------------------------------------------------
+
+_NOISE = random.Random(3).randbytes(20_000)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"%PDF-1.4 " + _NOISE, "application/pdf", "the page is application/pdf, not HTML"),
+        (b"%PDF-1.4 " + _NOISE, "text/html", "the page is a PDF document, not HTML"),
+        (b"\x89PNG\r\n\x1a\n" + _NOISE, None, "the page is a PNG image, not HTML"),
+        (_NOISE, "text/html", "the page holds binary data, not text"),
+        (_NOISE, None, "the page holds binary data, not text"),
+        (_NOISE, "text/plain", "the page holds binary data, not text"),
+        (
+            bytes(b for b in _NOISE if b > 0x1F),
+            "text/html; charset=utf-8",
+            "the page is not valid text in its declared encoding",
+        ),
+        (b"<html><p>x</p></html>", "application/octet-stream", "is application/octet-stream"),
+        (b'{"a": 1}', "application/json", "the page is application/json, not HTML"),
+    ],
+    ids=[
+        "pdf",
+        "pdf_as_html",
+        "png",
+        "noise_html",
+        "noise_untyped",
+        "noise_plain",
+        "fffd",
+        "octet_stream",
+        "json",
+    ],
+)
+def test_extract_page_refuses_what_is_not_a_page(
+    body: bytes, content_type: str | None, message: str
+) -> None:
+    with pytest.raises(ExtractError, match=message):
+        extract_page(body, content_type, "http://a.example/x")
+
+
+def test_extract_page_reads_pages_that_only_look_odd() -> None:
+    page = article_page("Odd but fine", LONG_PARAGRAPHS)
+    # A few stray control characters, XHTML served as XML, HTML served as text/plain.
+    stray = page.replace(b"<p>The city", b"<p>\x00The\x01 city\x1b", 1)
+    for body, content_type in [
+        (stray, "text/html"),
+        (page, "application/xml"),
+        (page, "text/plain"),
+        (page, None),
+        (page.decode().encode("utf-16-le"), "text/html; charset=utf-16"),  # no BOM
+    ]:
+        got = extract_page(body, content_type, "http://a.example/x")
+        assert "protected cycle lanes" in got.text, content_type
+
+
+def test_extract_page_takes_text_plain_as_paragraphs() -> None:
+    body = "First line\nwrapped here.\r\n\r\nSecond \u201cquoted\u201d.\n".encode("cp1252")
+    got = extract_page(body, "text/plain", "http://a.example/x")
+    assert got.text == "First line wrapped here.\n\nSecond \u201cquoted\u201d."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import random
 import sqlite3
 import time
 from collections import Counter
@@ -455,6 +456,66 @@ def test_analyze_decodes_unlabelled_legacy_bytes_and_utf16(cli, server, tmp_path
     assert accented in page_record["text"] and "\ufffd" not in page_record["text"]
     assert utf16_record["text"] == f"First.\n\n{accented}\n"
     assert cp1252_record["text"] == f"First.\n\n{accented}\n"
+
+
+def test_refresh_keeps_the_feed_text_for_pdf_binary_pages(cli, server, db_path) -> None:
+    """A PDF, or random bytes served as HTML, is refused with the reason; the feed text stays."""
+    noise = random.Random(6).randbytes(30_000)
+    pages = {
+        "pdf": ("application/pdf", b"%PDF-1.4 " + noise[:5000]),
+        "pdf-as-html": ("text/html", b"%PDF-1.4 " + noise[:5000]),
+        "bin": ("text/html", noise),
+        "image": ("image/jpeg", b"<html><p>not really</p></html>"),
+        "plain": ("text/plain; charset=utf-8", "\n\n".join(LONG_PARAGRAPHS).encode()),
+        "html": ("text/html", article_page("Readable", LONG_PARAGRAPHS)),
+    }
+    items = []
+    for name, (content_type, body) in pages.items():
+        server.add(f"/p/{name}", body, content_type=content_type)
+        items.append(
+            {
+                "title": name,
+                "link": server.url(f"/p/{name}"),
+                "guid": name,
+                "description": f"The feed's good summary of {name}.",
+            }
+        )
+    assert cli("add", server.add("/feed.xml", rss(items)), "--no-fetch").returncode == 0
+    result = cli("refresh")
+    assert result.returncode == 0, result.stderr
+    rows = _db_rows(db_path, "SELECT title, text_source, extract_error, text FROM articles")
+    got = {title: (source, error, text) for title, source, error, text in rows}
+    expected_errors = {
+        "pdf": "the page is application/pdf, not HTML",
+        "pdf-as-html": "the page is a PDF document, not HTML",
+        "bin": "the page holds binary data, not text",
+        "image": "the page is image/jpeg, not HTML",
+    }
+    for name, error in expected_errors.items():
+        assert got[name] == ("feed", error, f"The feed's good summary of {name}."), name
+    assert got["plain"] == ("page", None, "\n\n".join(LONG_PARAGRAPHS))
+    assert got["html"][0] == "page" and "protected cycle lanes" in got["html"][2]
+    assert not any("\ufffd" in text for _, _, text in got.values())
+
+
+def test_analyze_refuses_binary_files(cli, tmp_path) -> None:
+    noise = random.Random(7).randbytes(20_000)
+    (tmp_path / "bin.html").write_bytes(noise)
+    (tmp_path / "bin.txt").write_bytes(noise)
+    (tmp_path / "doc.html").write_bytes(b"%PDF-1.7\n" + noise)
+    result = cli(
+        "analyze", "--json", *(str(tmp_path / n) for n in ("bin.html", "bin.txt", "doc.html"))
+    )
+    assert result.returncode == 1
+    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
+    assert errors == [
+        "the file holds binary data, not text",
+        "the file holds binary data, not text",
+        "the file is a PDF document, not HTML",
+    ]
+    result = cli("analyze", str(tmp_path / "bin.html"))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().endswith("bin.html: the file holds binary data, not text")
 
 
 def test_seed_article_through_analyze(cli) -> None:
