@@ -85,10 +85,18 @@ def _codec_name(label: str | bytes | None) -> str | None:
 
 
 def _decode_bom(body: bytes) -> str | None:
-    """The text of a body that starts with a Unicode byte order mark, else None."""
+    """The text of a body that starts with a Unicode byte order mark, else None.
+
+    A UTF-16/32 BOM counts only when the rest decodes cleanly: 'ÿþ' followed by Latin-1 text
+    (an odd number of bytes) is not UTF-16.
+    """
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace")
+            errors = "replace" if name == "utf-8" else "strict"
+            try:
+                return body[len(bom) :].decode(name, errors=errors)
+            except UnicodeDecodeError:
+                return None
     return None
 
 

@@ -155,6 +155,11 @@ def test_decode_text(body: bytes, content_type: str | None, expected: str | None
     assert decode_text(body, content_type) == (expected or "Zo\u00eb \u201cquoted\u201d")
 
 
+def test_decode_text_ignores_a_utf16_bom_the_rest_does_not_fit() -> None:
+    body = b"\xff\xfe\x00latin1 caf\xe9\n"  # Latin-1 that starts like a UTF-16 BOM; odd length
+    assert decode_text(body) == "\u00ff\u00fe\x00latin1 caf\u00e9\n"
+
+
 def test_decode_utf8_page_declaring_latin1_does_not_raise() -> None:
     body = '<meta charset="iso-8859-1"><p>Zoë</p>'.encode()
     assert isinstance(decode_html(body, None), str)  # mojibake is the page's own fault
