@@ -27,7 +27,16 @@ from reader.core.sanitize import AUTHOR_MAX, TITLE_MAX, sanitize, sanitize_line
 from reader.errors import ExtractError
 from reader.models import Extracted
 
-__all__ = ["article_text", "decode_html", "extract_article", "html_fragment_to_text"]
+__all__ = [
+    "article_text",
+    "decode_html",
+    "decode_text",
+    "extract_article",
+    "extract_page",
+    "html_fragment_to_text",
+    "plain_text",
+    "refuse_binary",
+]
 
 # readability logs a full traceback at ERROR before raising Unparseable; we report it ourselves.
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -75,29 +84,194 @@ def _codec_name(label: str | bytes | None) -> str | None:
     return info.name
 
 
-def decode_html(body: bytes, content_type: str | None) -> str:
-    """Decode page bytes ourselves (BOM, HTTP charset, meta in 4 KB, else UTF-8); never raises."""
-    if not body:
-        return ""
+def _decode_bom(body: bytes) -> str | None:
+    """The text of a body that starts with a Unicode byte order mark, else None.
+
+    A UTF-16/32 BOM counts only when the rest decodes cleanly: 'ÿþ' followed by Latin-1 text
+    (an odd number of bytes) is not UTF-16.
+    """
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace")
-    candidates: list[str | None] = []
-    if content_type:
-        match = _HEADER_CHARSET.search(content_type)
-        if match:
-            candidates.append(_codec_name(match.group(1)))
-    match = _META_CHARSET.search(body[:SNIFF_BYTES])
-    if match:
-        candidates.append(_codec_name(match.group(1)))
-    for name in candidates:
+            errors = "replace" if name == "utf-8" else "strict"
+            try:
+                return body[len(bom) :].decode(name, errors=errors)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_declared(body: bytes, labels: Iterable[str | bytes | None]) -> str | None:
+    """The body decoded with the first usable declared charset, else None."""
+    for label in labels:
+        name = _codec_name(label)
         if name is None:
             continue
         try:
             return body.decode(name, errors="replace")
         except (LookupError, ValueError, TypeError):
             continue
-    return body.decode("utf-8", errors="replace")
+    return None
+
+
+def _decode_unlabelled(body: bytes) -> str:
+    """Bytes nothing labelled: UTF-16 by its zeros, UTF-8 when they are UTF-8, else windows-1252.
+
+    windows-1252 is the WHATWG default for unlabelled legacy pages, and it keeps a Latin-1 or
+    cp1252 text's accents and curly quotes where UTF-8 would turn them into U+FFFD. Bytes that
+    are mostly valid UTF-8 with a few stray bytes (or a character cut off at the end by the
+    size cap) stay UTF-8.
+    """
+    utf16 = _utf16_without_bom(body)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 with NULs
+    if utf16:
+        return body.decode(utf16, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if non_ascii - replaced > replaced:  # more valid multi-byte characters than bad bytes
+        return text
+    return body.decode("cp1252", errors="replace")
+
+
+def _utf16_without_bom(body: bytes) -> str | None:
+    """'utf-16-le' or '-be' for mostly-ASCII UTF-16 text without a BOM (every other byte zero).
+
+    Such a page used to be read through its NULs; the binary check must not refuse it.
+    """
+    head = body[:2048]
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even_zero, odd_zero = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if odd_zero >= pairs * 0.6 and even_zero == 0:
+        return "utf-16-le"
+    if even_zero >= pairs * 0.6 and odd_zero == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """Decode page bytes ourselves: BOM, HTTP charset, meta in 4 KB, else UTF-8 or cp1252.
+
+    Never raises.
+    """
+    if not body:
+        return ""
+    text = _decode_bom(body)
+    if text is not None:
+        return text
+    labels: list[str | bytes | None] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            labels.append(match.group(1))
+    match = _META_CHARSET.search(body[:SNIFF_BYTES])
+    if match:
+        labels.append(match.group(1))
+    text = _decode_declared(body, labels)
+    return text if text is not None else _decode_unlabelled(body)
+
+
+def decode_text(body: bytes, content_type: str | None = None) -> str:
+    """Decode plain-text bytes (a .txt file, a text/plain page): BOM, HTTP charset, else
+    UTF-8 or cp1252, as ``decode_html`` does without the meta sniff. Never raises."""
+    if not body:
+        return ""
+    text = _decode_bom(body)
+    if text is not None:
+        return text
+    match = _HEADER_CHARSET.search(content_type) if content_type else None
+    text = _decode_declared(body, [match.group(1)] if match else [])
+    return text if text is not None else _decode_unlabelled(body)
+
+
+# ---------------------------------------------------------------------------
+# What the page is: HTML, plain text, or something we refuse (PDF, image, binary)
+# ---------------------------------------------------------------------------
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_XML_TYPES = frozenset({"text/xml", "application/xml"})  # XHTML is sometimes served so
+_SNIFFED_TYPES = frozenset({"", "unknown/unknown", "application/unknown", "*/*"})
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x7fELF", "an executable"),
+)
+_LOOKS_HTML = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|title|meta|p|div|article|main)[\s>/]", re.I
+)
+# C0 controls other than tab, newline, form feed and carriage return, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BINARY_SAMPLE = 64 * 1024  # characters looked at
+_BINARY_MIN = 8  # a few stray control characters do not make a page binary
+
+
+def _page_kind(body: bytes, content_type: str | None, what: str) -> str:
+    """'html' or 'text'; ExtractError naming what the page is when it is neither."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    looks_html = _LOOKS_HTML.search(body[:SNIFF_BYTES]) is not None
+    if mime in _HTML_TYPES or mime in _SNIFFED_TYPES or (mime in _XML_TYPES and looks_html):
+        kind = "html"
+    elif mime == "text/plain":
+        kind = "html" if looks_html else "text"
+    else:
+        raise ExtractError(f"the {what} is {sanitize_line(mime, 60) or 'not text'}, not HTML")
+    for magic, name in _MAGIC:  # a PDF or an image served as text/html
+        if body.startswith(magic):
+            raise ExtractError(f"the {what} is {name}, not HTML")
+    return kind
+
+
+def refuse_binary(text: str, what: str) -> None:
+    """ExtractError when decoded text is binary data: control characters, or mostly U+FFFD."""
+    sample = text[:_BINARY_SAMPLE]
+    controls = len(_CONTROL.findall(sample))
+    if controls >= _BINARY_MIN and controls > len(sample) * 0.01:
+        raise ExtractError(f"the {what} holds binary data, not text")
+    replaced = sample.count("\ufffd")
+    if replaced >= _BINARY_MIN and replaced > len(sample) * 0.1:
+        raise ExtractError(f"the {what} is not valid text in its declared encoding")
+
+
+def plain_text(text: str) -> str:
+    """Plain text in our paragraph format: blank lines separate paragraphs."""
+    return _join(re.split(r"\n\s*\n", text))
+
+
+def extract_page(
+    body: bytes,
+    content_type: str | None,
+    url: str | None = None,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    what: str = "page",
+) -> Extracted:
+    """Decode and extract a fetched page (or a local .html file, ``what='file'``).
+
+    Refuses, with an ExtractError saying why, what is not HTML or text: a Content-Type such as
+    application/pdf, a PDF or image whatever its Content-Type, bytes that decode to binary
+    noise. A text/plain page is taken as text, paragraphs separated by blank lines.
+    """
+    kind = _page_kind(body, content_type, what)
+    if kind == "text":
+        text = decode_text(body, content_type)
+        refuse_binary(text, what)
+        paragraphs = plain_text(text)
+        if not paragraphs:
+            raise ExtractError(f"the {what} is empty")
+        return Extracted(title=None, author=None, published=None, text=paragraphs)
+    html = decode_html(body, content_type)
+    refuse_binary(html, what)
+    return extract_article(html, url, title=title, author=author)
 
 
 # ---------------------------------------------------------------------------

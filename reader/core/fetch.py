@@ -252,11 +252,15 @@ class _Decoder:
 
     Output is produced at most ``_CHUNK_OUT`` bytes at a time and checked against the room
     left, so a bomb is refused after a few MiB whatever it expands to. A gzip body of several
-    members (concatenated files) is decoded member after member.
+    members (concatenated files) is decoded member after member, and zero bytes after the last
+    member (padding, which ``gzip -t`` and curl accept) are ignored; anything else after the
+    padding is refused.
     """
 
-    def __init__(self, encoding: str) -> None:
+    def __init__(self, encoding: str, host: str) -> None:
         self._encoding = encoding
+        self._host = host
+        self._padding = False  # zero bytes were seen after the last gzip member
         self._zlib: zlib._Decompress | None
         if encoding in ("", "identity"):
             self._zlib = None
@@ -265,19 +269,34 @@ class _Decoder:
         elif encoding == "deflate":
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
         else:
-            raise FetchError(f"unsupported content encoding {sanitize_line(encoding, 40)!r}")
+            raise FetchError(
+                f"{host} sent an unsupported content encoding {sanitize_line(encoding, 40)!r}"
+            )
         self._started = False
+
+    def _invalid(self) -> FetchError:
+        name = "deflate" if "deflate" in self._encoding else "gzip"
+        return FetchError(f"{self._host} sent a response that is not valid {name} data")
 
     def feed(self, data: bytes, room: int) -> tuple[bytes, bool]:
         """Decode ``data``; return (output, over) where over means more than ``room`` bytes."""
         if self._zlib is None:
             return data, len(data) > room
+        if self._padding:
+            if data.strip(b"\0"):
+                raise self._invalid()
+            return b"", False
         out = bytearray()
         buf = data
         while buf:
             if self._zlib.eof:
                 if self._encoding == "deflate":
                     break  # trailing bytes after a deflate stream are ignored
+                if buf[0] == 0:  # padding after the last member: zeros only, to the end
+                    if buf.strip(b"\0"):
+                        raise self._invalid()
+                    self._padding = True
+                    break
                 self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)  # next gzip member
             try:
                 chunk = self._zlib.decompress(buf, _CHUNK_OUT)
@@ -287,7 +306,7 @@ class _Decoder:
                     self._encoding = "raw-deflate"
                     self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
-                raise FetchError("the response is not valid compressed data") from None
+                raise self._invalid() from None
             self._started = True
             out += chunk
             if len(out) > room:
@@ -304,18 +323,19 @@ class _Decoder:
         return out, len(out) > room
 
 
-def _retry_after(value: str | None, cap: float) -> float:
-    """Seconds to wait from a Retry-After header (seconds or HTTP date), capped."""
+def _retry_after(value: str | None) -> tuple[float, str]:
+    """Seconds a Retry-After header (seconds or HTTP date) asks us to wait, uncapped, and
+    the request as the server put it ('' when there was no usable header)."""
     if not value:
-        return 1.0
+        return 1.0, ""
     value = value.strip()
-    if value.isdigit():
-        return min(float(value), cap)
+    if value.isascii() and value.isdigit():
+        return float(value), f"{sanitize_line(value, 20)} s"
     try:
         when = email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
-        return 1.0
-    return max(0.0, min(when - time.time(), cap))
+        return 1.0, ""
+    return max(0.0, when - time.time()), sanitize_line(value, 40)
 
 
 def _connect_message(exc: Exception, url: str) -> str:
@@ -415,6 +435,11 @@ class Fetcher:
                 current = target
                 continue
             if status == 304:
+                if not etag and not last_modified:
+                    raise FetchError(
+                        f"{host_of(current)} answered 304 Not Modified "
+                        "to a request without validators"
+                    )
                 return FetchResult(
                     url,
                     current,
@@ -456,7 +481,14 @@ class Fetcher:
             )
             if status in (429, 503) and attempt < self.limits.max_retries:
                 attempt += 1
-                wait = _retry_after(resp_headers.get("retry-after"), self.limits.retry_after_max)
+                wait, asked = _retry_after(resp_headers.get("retry-after"))
+                if asked and (wait > self.limits.retry_after_max or wait >= clock.remaining()):
+                    # Retrying sooner than asked only adds load the server told us to spare.
+                    raise FetchError(
+                        f"{host_of(url)} answered {status} {_reason(status)} "
+                        f"and asked to retry after {asked}",
+                        transient=True,
+                    )
                 if wait >= clock.remaining():
                     return status, resp_headers, body, location
                 await asyncio.sleep(wait)
@@ -537,7 +569,7 @@ async def _read_capped(
         raise FetchError(
             f"{host} sent stacked content encodings ({', '.join(encodings)}), which we refuse"
         )
-    decoder = _Decoder(encodings[0] if encodings else "")
+    decoder = _Decoder(encodings[0] if encodings else "", host)
     out = bytearray()
     raw_total = 0
     async for chunk in response.aiter_raw():

@@ -153,6 +153,14 @@ def discover_feeds(body: bytes, base_url: str) -> list[str]:
         "text/xml",
         "application/xml",
     }
+    # Relative hrefs resolve against the first <base href>, when that is http(s) (HTML spec).
+    resolve_against = base_url
+    base = next((el.get("href") for el in doc.iter("base") if el.get("href") is not None), None)
+    if base and base.strip():
+        try:
+            resolve_against = safe_url(urljoin(base_url, base.strip())) or base_url
+        except ValueError:
+            pass
     found: list[str] = []
     for link in doc.iter("link"):
         rel = (link.get("rel") or "").lower().split()
@@ -160,7 +168,7 @@ def discover_feeds(body: bytes, base_url: str) -> list[str]:
         href = (link.get("href") or "").strip()
         if "alternate" not in rel or ctype not in types or not href:
             continue
-        url = safe_url(urljoin(base_url, href))
+        url = safe_url(urljoin(resolve_against, href))
         if url and url != base_url and url not in found:
             found.append(url)
     return found

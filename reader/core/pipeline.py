@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.core.extract import decode_html, extract_article
+from reader.core.extract import decode_text, extract_page, refuse_binary
 from reader.core.sanitize import BODY_MAX, sanitize, sanitize_line
 from reader.errors import ReaderError
 from reader.models import Analysis
@@ -56,8 +56,7 @@ def page_job(
     error: str | None = None
     meta_author = None
     try:
-        html = decode_html(body, content_type)
-        extracted = extract_article(html, url, title=title, author=author)
+        extracted = extract_page(body, content_type, url, title=title, author=author)
         page_text = sanitize(extracted.text, BODY_MAX)
         meta_author = extracted.author
     except ReaderError as exc:
@@ -111,11 +110,13 @@ def analyze_job(
     source: str, body: bytes, content_type: str | None, url: str | None, as_text: bool
 ) -> dict[str, object]:
     """Extract (unless the input is plain text) and analyse one input (in a worker)."""
-    if as_text:
-        text = sanitize(body.decode("utf-8", errors="replace"), BODY_MAX)
-        return analysis_record(source, text=text)
+    what = "page" if url else "file"
     try:
-        got = extract_article(decode_html(body, content_type), url)
+        if as_text:
+            text = decode_text(body)
+            refuse_binary(text, what)
+            return analysis_record(source, text=sanitize(text, BODY_MAX))
+        got = extract_page(body, content_type, url, what=what)
     except ReaderError as exc:
         return analysis_record(source, error=sanitize_line(str(exc), 500))
     return analysis_record(

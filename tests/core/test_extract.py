@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import random
 import re
 import time
 from pathlib import Path
@@ -11,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from reader.core import extract
-from reader.core.extract import article_text, decode_html, extract_article, html_fragment_to_text
+from reader.core.extract import (
+    article_text,
+    decode_html,
+    decode_text,
+    extract_article,
+    extract_page,
+    html_fragment_to_text,
+)
 from reader.errors import ExtractError
+from tests.feeds import LONG_PARAGRAPHS, article_page
 from tests.metrics import token_f1
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -108,8 +117,47 @@ def test_decode_bogus_charset_falls_back_to_utf8(label: str) -> None:
     assert "Zoë +AGEAYgBj-" in decoded
 
 
-def test_decode_invalid_utf8_is_replaced_not_raised() -> None:
-    assert decode_html(b"<p>a\xff\xfeb</p>", None) == "<p>a\ufffd\ufffdb</p>"
+def test_decode_invalid_utf8_declared_utf8_is_replaced_not_raised() -> None:
+    body = b"<p>a\xff\xfeb</p>"
+    assert decode_html(body, "text/html; charset=utf-8") == "<p>a\ufffd\ufffdb</p>"
+
+
+def test_decode_unlabelled_legacy_page_falls_back_to_cp1252() -> None:
+    text = "<p>Caf\u00e9 cr\u00e8me, \u201cna\u00efve\u201d \u2013 10 \u20ac</p>"
+    assert decode_html(text.encode("cp1252"), "text/html") == text
+    assert decode_html(text.encode("latin-1", errors="ignore"), None) == (
+        "<p>Caf\u00e9 cr\u00e8me, na\u00efve  10 </p>"
+    )
+
+
+def test_decode_unlabelled_utf8_with_a_stray_byte_or_a_cut_end_stays_utf8() -> None:
+    text = "<p>Zo\u00eb, Bj\u00f6rk and \u00c5se met in \u0141\u00f3d\u017a.</p>"
+    stray = text.encode().replace(b"met", b"m\xe9t")
+    assert decode_html(stray, None) == text.replace("met", "m\ufffdt")
+    cut = (text + "\u00e9").encode()[:-1]  # the size cap cut the last character in two
+    assert decode_html(cut, None) == text + "\ufffd"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (codecs.BOM_UTF16_LE + "Zo\u00eb \u201cquoted\u201d".encode("utf-16-le"), None, None),
+        (codecs.BOM_UTF16_BE + "Zo\u00eb \u201cquoted\u201d".encode("utf-16-be"), None, None),
+        (codecs.BOM_UTF8 + "Zo\u00eb \u201cquoted\u201d".encode(), None, None),
+        ("Zo\u00eb \u201cquoted\u201d".encode("cp1252"), None, None),
+        ("Zo\u00eb \u201cquoted\u201d".encode(), None, None),
+        ("Zo\u00eb \u201cquoted\u201d".encode("cp1252"), "text/plain; charset=windows-1252", None),
+        ("\u041f\u0440\u0438".encode("koi8-r"), "text/plain; charset=koi8-r", "\u041f\u0440\u0438"),
+    ],
+    ids=["utf16le_bom", "utf16be_bom", "utf8_bom", "cp1252", "utf8", "header", "koi8r_header"],
+)
+def test_decode_text(body: bytes, content_type: str | None, expected: str | None) -> None:
+    assert decode_text(body, content_type) == (expected or "Zo\u00eb \u201cquoted\u201d")
+
+
+def test_decode_text_ignores_a_utf16_bom_the_rest_does_not_fit() -> None:
+    body = b"\xff\xfe\x00latin1 caf\xe9\n"  # Latin-1 that starts like a UTF-16 BOM; odd length
+    assert decode_text(body) == "\u00ff\u00fe\x00latin1 caf\u00e9\n"
 
 
 def test_decode_utf8_page_declaring_latin1_does_not_raise() -> None:
@@ -570,3 +618,67 @@ def test_seed_article_matches_clean_text() -> None:
     assert result.author == "Andrew Buncombe"
     assert result.published == "2017-02-16T14:41:00+00:00"
     assert "\n\n\n" not in text
+
+
+# ---------------------------------------------------------------------------
+# extract_page: what is not an HTML or text page is refused with the reason
+# ---------------------------------------------------------------------------
+
+_NOISE = random.Random(3).randbytes(20_000)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"%PDF-1.4 " + _NOISE, "application/pdf", "the page is application/pdf, not HTML"),
+        (b"%PDF-1.4 " + _NOISE, "text/html", "the page is a PDF document, not HTML"),
+        (b"\x89PNG\r\n\x1a\n" + _NOISE, None, "the page is a PNG image, not HTML"),
+        (_NOISE, "text/html", "the page holds binary data, not text"),
+        (_NOISE, None, "the page holds binary data, not text"),
+        (_NOISE, "text/plain", "the page holds binary data, not text"),
+        (
+            bytes(b for b in _NOISE if b > 0x1F),
+            "text/html; charset=utf-8",
+            "the page is not valid text in its declared encoding",
+        ),
+        (b"<html><p>x</p></html>", "application/octet-stream", "is application/octet-stream"),
+        (b'{"a": 1}', "application/json", "the page is application/json, not HTML"),
+    ],
+    ids=[
+        "pdf",
+        "pdf_as_html",
+        "png",
+        "noise_html",
+        "noise_untyped",
+        "noise_plain",
+        "fffd",
+        "octet_stream",
+        "json",
+    ],
+)
+def test_extract_page_refuses_what_is_not_a_page(
+    body: bytes, content_type: str | None, message: str
+) -> None:
+    with pytest.raises(ExtractError, match=message):
+        extract_page(body, content_type, "http://a.example/x")
+
+
+def test_extract_page_reads_pages_that_only_look_odd() -> None:
+    page = article_page("Odd but fine", LONG_PARAGRAPHS)
+    # A few stray control characters, XHTML served as XML, HTML served as text/plain.
+    stray = page.replace(b"<p>The city", b"<p>\x00The\x01 city\x1b", 1)
+    for body, content_type in [
+        (stray, "text/html"),
+        (page, "application/xml"),
+        (page, "text/plain"),
+        (page, None),
+        (page.decode().encode("utf-16-le"), "text/html; charset=utf-16"),  # no BOM
+    ]:
+        got = extract_page(body, content_type, "http://a.example/x")
+        assert "protected cycle lanes" in got.text, content_type
+
+
+def test_extract_page_takes_text_plain_as_paragraphs() -> None:
+    body = "First line\nwrapped here.\r\n\r\nSecond \u201cquoted\u201d.\n".encode("cp1252")
+    got = extract_page(body, "text/plain", "http://a.example/x")
+    assert got.text == "First line wrapped here.\n\nSecond \u201cquoted\u201d."

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import gzip
+import time
 import zlib
 
 import httpx
@@ -334,3 +336,90 @@ def test_cookies_are_never_kept_or_sent(server) -> None:
 
     run(go())
     assert [r.headers.get("cookie") for r in server.hits("/f")] == [None, None]
+
+
+class _Chunks(httpx.AsyncByteStream):
+    """A response body delivered in the given chunks, as a network read would split it."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self):
+        for chunk in self._chunks:
+            yield chunk
+
+
+@pytest.mark.parametrize("split", [None, 0, 3], ids=["one_chunk", "padding_alone", "split_zeros"])
+def test_gzip_followed_by_zero_padding_is_accepted(split: int | None) -> None:
+    packed = gzip.compress(b"<rss>padded</rss>")
+    padding = b"\0" * 8
+    chunks = [packed + padding] if split is None else [packed + padding[:split], padding[split:]]
+    f = fetcher(
+        lambda r: httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=_Chunks(chunks))
+    )
+    assert run(f.get("http://a.example/feed")).body == b"<rss>padded</rss>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        gzip.compress(b"<rss/>") + b"\0\0\0garbage",
+        gzip.compress(b"<rss/>") + b"garbage",
+        b"this is not gzip at all",
+    ],
+    ids=["garbage_after_padding", "garbage_after_member", "not_gzip"],
+)
+def test_invalid_gzip_is_refused_naming_the_host(body: bytes) -> None:
+    f = fetcher(lambda r: resp(200, body, {"Content-Encoding": "gzip"}))
+    message = r"^a\.example sent a response that is not valid gzip data$"
+    with pytest.raises(FetchError, match=message):
+        run(f.get("http://a.example/feed"))
+
+
+def test_zero_padding_does_not_lift_the_decoded_cap() -> None:
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024)) + b"\0" * 64
+    f = fetcher(lambda r: resp(200, bomb, {"Content-Encoding": "gzip"}), feed_max_bytes=1024 * 1024)
+    with pytest.raises(FetchError, match="too large"):
+        run(f.get("http://a.example/feed"))
+
+
+def test_304_to_a_request_without_validators_is_an_error() -> None:
+    f = fetcher(lambda r: httpx.Response(304))
+    message = r"^a\.example answered 304 Not Modified to a request without validators$"
+    with pytest.raises(FetchError, match=message):
+        run(f.get("http://a.example/feed"))
+
+
+def _timed_retry_after(value: str, **limits) -> tuple[FetchError, int, float]:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(503, headers={"Retry-After": value})
+
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        run(fetcher(handler, **limits).get("http://a.example/feed"))
+    return caught.value, len(calls), time.monotonic() - started
+
+
+def test_retry_after_longer_than_the_cap_gives_up_at_once() -> None:
+    error, calls, elapsed = _timed_retry_after("3600")
+    assert calls == 1 and elapsed < 1.0
+    assert str(error) == (
+        "a.example answered 503 Service Unavailable and asked to retry after 3600 s"
+    )
+    assert error.transient
+
+
+def test_retry_after_date_past_the_cap_gives_up_naming_the_date() -> None:
+    when = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    error, calls, elapsed = _timed_retry_after(when)
+    assert calls == 1 and elapsed < 1.0
+    assert str(error).endswith(f"asked to retry after {when}")
+
+
+def test_retry_after_beyond_the_deadline_gives_up_at_once() -> None:
+    error, calls, elapsed = _timed_retry_after("5", deadline=2.0)
+    assert calls == 1 and elapsed < 1.0
+    assert "asked to retry after 5 s" in str(error)

@@ -174,6 +174,26 @@ def test_discover_feeds_resolves_and_filters() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        ('<base href="https://cdn.example/news/">', "https://cdn.example/news/feed.xml"),
+        (
+            '<base target="_top"><base href="../b/"><base href="/c/">',
+            "https://site.example/b/feed.xml",
+        ),
+        ('<base href="javascript:alert(1)">', "https://site.example/a/feed.xml"),
+        ('<base href="file:///etc/">', "https://site.example/a/feed.xml"),
+    ],
+    ids=["absolute", "first_href_wins", "javascript_ignored", "file_ignored"],
+)
+def test_discover_feeds_honours_base_href(base: str, expected: str) -> None:
+    page = f"""<html><head>{base}
+    <link rel="alternate" type="application/rss+xml" href="feed.xml">
+    </head><body></body></html>""".encode()
+    assert discover_feeds(page, "https://site.example/a/page") == [expected]
+
+
 def test_json_feed() -> None:
     doc = {
         "version": "https://jsonfeed.org/version/1.1",

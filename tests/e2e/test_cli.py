@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import random
 import sqlite3
 import time
 from collections import Counter
@@ -138,6 +140,20 @@ def test_add_web_page_discovers_feeds(cli, server) -> None:
     assert [f["url"] for f in _feed_list(cli)] == [server.url("/first.xml")]
 
 
+def test_add_discovers_feeds_relative_to_base_href(cli, server) -> None:
+    server.add("/other/feed.xml", rss(_items(server, 1), title="Based Feed"))
+    page = b"""<html><head><base href="/other/">
+    <link rel="alternate" type="application/rss+xml" href="feed.xml">
+    </head><body><p>hello</p></body></html>"""
+    server.add("/sub/page", page, content_type="text/html")
+    server.routes["/start"] = Route(302, {"Location": "/sub/page"}, b"")
+    result = cli("add", server.url("/start"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Added Based Feed (1 articles)"
+    assert [f["url"] for f in _feed_list(cli)] == [server.url("/other/feed.xml")]
+    assert not server.hits("/sub/feed.xml")
+
+
 def test_add_existing_feed_says_so(cli, server) -> None:
     url = server.add("/feed.xml", rss(_items(server, 1)))
     assert cli("add", url).returncode == 0
@@ -177,6 +193,8 @@ def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
         content_type="text/html",
     )
     server.add("/junk", b"this is not a feed at all", content_type="text/plain")
+    server.routes["/always304"] = Route(304, {}, b"")
+    server.routes["/busy"] = Route(503, {"Retry-After": "3600"}, b"")
     return [
         ("malformed", ["not a url"], "malformed URL"),
         ("scheme", ["ftp://example.com/feed.xml"], "unsupported URL scheme"),
@@ -187,6 +205,8 @@ def _refusal_cases(server: LoopbackServer) -> list[tuple[str, list[str], str]]:
         ("oversized", [server.url("/big")], "too large"),
         ("no-feed", [server.url("/page")], "no feed"),
         ("not-a-feed", [server.url("/junk")], "not an RSS, Atom, RDF or JSON feed"),
+        ("304", [server.url("/always304")], "304 Not Modified to a request without validators"),
+        ("retry-after", [server.url("/busy")], "asked to retry after 3600 s"),
     ]
 
 
@@ -416,6 +436,86 @@ def test_analyze_txt_and_html(cli, tmp_path) -> None:
     assert records[2]["error"] and "cannot read" in records[2]["error"]
     for q in records[1]["quotes"]:
         assert records[1]["text"][q["start"] : q["end"]] == q["text"]
+
+
+def test_analyze_decodes_unlabelled_legacy_bytes_and_utf16(cli, server, tmp_path) -> None:
+    accented = "Ren\u00e9e Dupr\u00e9 said the caf\u00e9 would reopen \u2013 \u201csoon\u201d."
+    paragraphs = [*LONG_PARAGRAPHS, accented]
+    page = article_page("Cr\u00e8me br\u00fbl\u00e9e", paragraphs).decode()
+    page = page.replace('<meta charset="utf-8">', "")
+    url = server.add("/latin.html", page.encode("cp1252"), content_type="text/html")
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(codecs.BOM_UTF16_LE + f"First.\n\n{accented}\n".encode("utf-16-le"))
+    cp1252 = tmp_path / "cp1252.txt"
+    cp1252.write_bytes(f"First.\n\n{accented}\n".encode("cp1252"))
+    result = cli("analyze", "--json", url, str(utf16), str(cp1252))
+    assert result.returncode == 0, result.stderr
+    page_record, utf16_record, cp1252_record = map(json.loads, result.stdout.splitlines())
+    assert page_record["error"] is None
+    assert page_record["title"] == "Cr\u00e8me br\u00fbl\u00e9e"
+    assert accented in page_record["text"] and "\ufffd" not in page_record["text"]
+    assert utf16_record["text"] == f"First.\n\n{accented}\n"
+    assert cp1252_record["text"] == f"First.\n\n{accented}\n"
+
+
+def test_refresh_keeps_the_feed_text_for_pdf_binary_pages(cli, server, db_path) -> None:
+    """A PDF, or random bytes served as HTML, is refused with the reason; the feed text stays."""
+    noise = random.Random(6).randbytes(30_000)
+    pages = {
+        "pdf": ("application/pdf", b"%PDF-1.4 " + noise[:5000]),
+        "pdf-as-html": ("text/html", b"%PDF-1.4 " + noise[:5000]),
+        "bin": ("text/html", noise),
+        "image": ("image/jpeg", b"<html><p>not really</p></html>"),
+        "plain": ("text/plain; charset=utf-8", "\n\n".join(LONG_PARAGRAPHS).encode()),
+        "html": ("text/html", article_page("Readable", LONG_PARAGRAPHS)),
+    }
+    items = []
+    for name, (content_type, body) in pages.items():
+        server.add(f"/p/{name}", body, content_type=content_type)
+        items.append(
+            {
+                "title": name,
+                "link": server.url(f"/p/{name}"),
+                "guid": name,
+                "description": f"The feed's good summary of {name}.",
+            }
+        )
+    assert cli("add", server.add("/feed.xml", rss(items)), "--no-fetch").returncode == 0
+    result = cli("refresh")
+    assert result.returncode == 0, result.stderr
+    rows = _db_rows(db_path, "SELECT title, text_source, extract_error, text FROM articles")
+    got = {title: (source, error, text) for title, source, error, text in rows}
+    expected_errors = {
+        "pdf": "the page is application/pdf, not HTML",
+        "pdf-as-html": "the page is a PDF document, not HTML",
+        "bin": "the page holds binary data, not text",
+        "image": "the page is image/jpeg, not HTML",
+    }
+    for name, error in expected_errors.items():
+        assert got[name] == ("feed", error, f"The feed's good summary of {name}."), name
+    assert got["plain"] == ("page", None, "\n\n".join(LONG_PARAGRAPHS))
+    assert got["html"][0] == "page" and "protected cycle lanes" in got["html"][2]
+    assert not any("\ufffd" in text for _, _, text in got.values())
+
+
+def test_analyze_refuses_binary_files(cli, tmp_path) -> None:
+    noise = random.Random(7).randbytes(20_000)
+    (tmp_path / "bin.html").write_bytes(noise)
+    (tmp_path / "bin.txt").write_bytes(noise)
+    (tmp_path / "doc.html").write_bytes(b"%PDF-1.7\n" + noise)
+    result = cli(
+        "analyze", "--json", *(str(tmp_path / n) for n in ("bin.html", "bin.txt", "doc.html"))
+    )
+    assert result.returncode == 1
+    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
+    assert errors == [
+        "the file holds binary data, not text",
+        "the file holds binary data, not text",
+        "the file is a PDF document, not HTML",
+    ]
+    result = cli("analyze", str(tmp_path / "bin.html"))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().endswith("bin.html: the file holds binary data, not text")
 
 
 def test_seed_article_through_analyze(cli) -> None:
