@@ -149,7 +149,7 @@ def test_add_discovers_feeds_relative_to_base_href(cli, server) -> None:
     server.routes["/start"] = Route(302, {"Location": "/sub/page"}, b"")
     result = cli("add", server.url("/start"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Added Based Feed (1 articles)"
+    assert result.stdout.strip() == "Added Based Feed (1 article)"
     assert [f["url"] for f in _feed_list(cli)] == [server.url("/other/feed.xml")]
     assert not server.hits("/sub/feed.xml")
 
