@@ -93,6 +93,9 @@ ADVERSARIAL = {
     "dashes": "” ― " * 25_000,
     # every "she said" resolves to "the woman": was pronouns x phrases (5 s at 200 KB)
     "gendered pronouns": "a woman. " + ("the woman, " * 3 + "“Well said here,” she said. ") * 1_700,
+    # surnames that are place words: every mention weighs place context and evidence
+    "place-word surnames": "At Helen Park's door, “Yes,” said Xylo Street. Park said in Park "
+    * 1_600,
 }
 
 
@@ -268,3 +271,158 @@ def test_relative_that_is_no_speaker_and_advocacy_groups_are_organisations() -> 
         "Americans for Prosperity",
     ]
     assert [p.name for p in result.people] == ["Jane Doe"]
+
+
+def test_place_word_surnames_of_quoted_speakers_are_people() -> None:
+    """QA's case: a surname that is also a place or organisation word ("Park", "Street")."""
+    text = (
+        "“We open at nine,” said Helen Park, the head librarian. Park said the shelves were "
+        "new. “It works,” said David Street. “Fine,” said John Church. “Yes,” said Helen "
+        "Marsh. “No,” said Anna Hill."
+    )
+    result = analyze(text)
+    assert [q.speaker for q in result.quotes] == [
+        "Helen Park",
+        "David Street",
+        "John Church",
+        "Helen Marsh",
+        "Anna Hill",
+    ]
+    people = {p.name: p for p in result.people}
+    assert set(people) == {"Helen Park", "David Street", "John Church", "Helen Marsh", "Anna Hill"}
+    park = people["Helen Park"]
+    assert (park.mentions, park.quotes) == (2, 1)
+    assert "Park" in park.aliases
+
+
+# Surnames that are also place, organisation or common words; some were never dropped
+# (Hill, King, Young), and stay here so that the fix cannot start dropping them.
+PLACE_WORD_SURNAMES = [
+    "Park",
+    "Street",
+    "Church",
+    "Hall",
+    "Field",
+    "House",
+    "Bank",
+    "Post",
+    "Court",
+    "Bay",
+    "Lake",
+    "Tower",
+    "Brook",
+    "Ford",
+    "Lane",
+    "Young",
+    "King",
+    "Bishop",
+    "Rich",
+    "Law",
+    "Hill",
+    "London",
+    "Houston",
+    "Cleveland",
+    "York",
+]
+
+
+@pytest.mark.parametrize("surname", PLACE_WORD_SURNAMES)
+def test_full_name_with_place_word_surname_is_a_person(surname: str) -> None:
+    text = (
+        f"Helen {surname} said the branch would stay open. “We have the numbers,” {surname} "
+        f"said. The plan came from Helen {surname} and the council."
+    )
+    result = analyze(text)
+    (person,) = result.people
+    assert person.name == f"Helen {surname}"
+    assert person.mentions == 3 and person.quotes == 1
+    assert surname in person.aliases
+    assert [q.speaker for q in result.quotes] == [f"Helen {surname}"]
+
+
+@pytest.mark.parametrize("surname", PLACE_WORD_SURNAMES)
+def test_inverted_cue_with_place_word_surname_is_a_person(surname: str) -> None:
+    text = f"“It works,” said David {surname}. Nobody else spoke."
+    result = analyze(text)
+    assert [p.name for p in result.people] == [f"David {surname}"]
+    assert result.people[0].quotes == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crowds filled Central Park on Sunday.",
+        "Shares fell on Wall Street after the vote.",
+        "Wall Street had its worst week since March.",
+        "The Church said it would help.",
+        "Traffic stopped along Church Street for an hour.",
+        "Church Street was closed for the parade.",
+        "The band played at Carnegie Hall and then in Hyde Park.",
+        "City Hall said the budget was final. Town Hall was shut.",
+        "The World Bank said growth would slow. The West Bank was calm.",
+        "Downing Street said the prime minister was confident.",
+        "Buses were diverted from King Street and Queen Street.",
+        "Thousands gathered in Stanley Park. Stanley Park was full by noon.",
+        "A stall opened on George Street. George Street was busy all day.",
+        "The choir sang at Grace Church. The concert moved to the Albert Hall.",
+        "Virginia Beach and Austin Park were flooded.",
+        "The House voted on Tuesday. The Court ruled on Friday.",
+        "He moved to New York in May. The Washington Post reported it.",
+    ],
+)
+def test_place_phrases_with_surname_words_are_not_people(text: str) -> None:
+    assert find_people(text) == ()
+
+
+def test_place_word_surname_does_not_capture_the_place() -> None:
+    text = (
+        "Helen Park, the head librarian, opened the doors. “Welcome back,” Park said. Crowds "
+        "filled Central Park and the Park was closed at dusk. Sarah York moved from New York."
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert set(people) == {"Helen Park", "Sarah York"}
+    assert people["Helen Park"].mentions == 2
+    assert people["Sarah York"].mentions == 1
+
+
+def test_titled_surname_that_is_a_place_word_is_a_person() -> None:
+    text = "Dr. Hall said the results were clear. “We saw it twice,” Mr Park added."
+    result = analyze(text)
+    assert sorted(p.name for p in result.people) == ["Dr. Hall", "Mr Park"]
+    assert [q.speaker for q in result.quotes] == ["Mr Park"]
+
+
+def test_ambiguous_given_name_needs_evidence_for_a_place_word_surname() -> None:
+    # "Austin" is a city as well as a given name: "Austin Park" is a person only with a cue
+    # or a role, and a phrase used as a place anywhere in the text is a place.
+    assert find_people("Austin Park was flooded again.") == ()
+    (person,) = find_people("“We are ready,” said Austin Park, the club's coach.")
+    assert person.name == "Austin Park"
+    assert find_people("Rain fell in Grant Park. Later Grant Park was quiet.") == ()
+
+
+def test_place_word_surname_refinements() -> None:
+    # a possessive after a place preposition follows the name's evidence elsewhere
+    text = "At Helen Park's request, the council met. Helen Park said it was needed."
+    (person,) = find_people(text)
+    assert (person.name, person.mentions) == ("Helen Park", 2)
+    # a bare place word is the person only with a cue or a role: "Jordan and Syria" is not
+    text = "Michael Jordan said he would play. Jordan said it twice. Jordan and Syria agreed."
+    (person,) = find_people(text)
+    assert (person.name, person.mentions) == ("Michael Jordan", 2)
+    # an unlisted given name: a person after an inverted cue, a title or a role, but not as
+    # the subject of a cue, where organisations speak
+    result = analyze("“Fine,” said Xylo Street. Downing Street said nothing.")
+    assert [p.name for p in result.people] == ["Xylo Street"]
+    assert [q.speaker for q in result.quotes] == ["Xylo Street"]
+    # royal titles name streets and halls
+    assert find_people("King Edward Street was closed. Lady Margaret Hall was shut.") == ()
+    # a preposition is a weak place cue that evidence for the person outweighs; "the" is not
+    text = "Protesters called on David Hall to resign. “I will stay,” Hall said."
+    assert "David Hall" in [p.name for p in find_people(text)]
+    assert find_people("A fair was held on George Street. George Street was busy.") == ()
+    text = "Crowds gathered in Stanley Park. Helen Park was there. “It was great,” Park said."
+    assert [p.name for p in find_people(text)] == ["Helen Park"]
+    # a surname-first name: "Park Geun-hye"
+    (person,) = find_people("South Korean President Park Geun-hye said the test was reckless.")
+    assert person.name == "Park Geun-hye"

@@ -439,6 +439,16 @@ PLACES = _words(
     pyongyang seoul hanoi bangkok manila jakarta shanghai hong kong
     """
 )
+# Organisation and place words above that are also common surnames ("Helen Park", "Frank
+# Church", "Jack London"). After a given name, or alone for someone already named in full,
+# they name a person unless the text uses them as a place ("in Central Park", "the Church").
+SURNAME_WORDS = _words(
+    """
+    park street church hall field house post court bank bay lake tower
+    london washington houston cleveland york denver austin dallas jordan richmond raleigh
+    phoenix columbus springfield wall
+    """
+)
 # Titles that join words inside names of places or groups: "Secretary of State".
 NAME_PARTICLES = _words("van von de der den del della da di du le la bin ibn al el dos das ter")
 

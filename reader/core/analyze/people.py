@@ -65,6 +65,19 @@ _MONEY_OR_NUMBER = re.compile(r"\d")
 # A capitalised plural then "Against"/"For" inside one run of capitalised words.
 _ORG_CONNECTOR = re.compile(r"(?<=[a-z]s) (?:Against|For) (?=[A-Z])")
 _ORG_OF_BEFORE = re.compile(r"\b([A-Z][a-z]{2,20}) (of|on|for|against|Against) (?:the )?$")
+# Words before a name that make it a place: "in Central Park", "along Church Street", "the
+# Church". A capitalised word right before a lone surname word is part of a place's name
+# ("New York", "West Bank"); the run of capitalised words was cut there by a stop word.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:([Tt]he)|[Ii]n|[Aa]t|[Oo]n|[Nn]ear|[Aa]long|[Aa]cross|[Ii]nto|[Oo]nto|[Oo]ff"
+    r"|[Oo]utside|[Ii]nside|[Tt]hrough|[Aa]round|[Pp]ast|[Oo]pposite|[Bb]eside|[Bb]ehind"
+    r"|[Tt]owards?|[Vv]ia|[Uu]p|[Dd]own)[ ]{1,2}$"
+)
+_CAP_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'\-]{0,25}[ ]{1,2}$")
+# After "said X": punctuation, so X is the inverted subject, not the start of a clause.
+_INVERTED_END = re.compile(r"[ ]{0,2}(?:[,.;:!?\n—–]|$)")
+# An East Asian name with the surname first: "Park Geun-hye", "Park Chung-hee".
+_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]{1,10}-[a-z]{1,10}")
 
 # Titles that by themselves make the following capitalised word a person's name.
 STRONG_TITLES = frozenset(
@@ -76,6 +89,11 @@ STRONG_TITLES = frozenset(
     spokeswoman director emir ayatollah archbishop bishop cardinal leader""".split()
 )
 _SOCIAL_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady".split())
+# Titles that make even a place word a person's surname ("Mr Park", "Dr. Hall"); not "Lord
+# Street", "King Street" or "Queen Square".
+_NAME_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame".split())
+# Titles that also name streets and halls: "King Edward Street", "Lady Margaret Hall".
+_PLACE_NAMING_TITLES = frozenset("king queen prince princess lord lady".split())
 # Words that may open a name as a title: "Mr", "General", "Reporter", "Councillor".
 _LEADING_TITLES = frozenset(lex.HONORIFICS) | lex.ROLE_TITLES
 # Heads of a title further into a name run: "Senior Reporter", "Police Commissioner".
@@ -96,6 +114,21 @@ _FUNCTION_WORDS = frozenset(
     """the a an in at on by for of and but or with from to as after before during since said
     says told when while if then speaking meanwhile however this that these those it he she
     they we i""".split()
+)
+# Word lists whose words are not unlisted given names ("Senate Hall", "Central Park").
+_NOT_GIVEN = (
+    lex.STOP_CAPS,
+    lex.ORG_WORDS,
+    lex.PLACES,
+    lex.KNOWN_ORGS,
+    lex.ROLE_NOUNS,
+    lex.ROLE_TITLES,
+    lex.HONORIFICS,
+    lex.CUE_VERBS,
+    lex.SPEECH_VERBS,
+    STRONG_TITLES,
+    _ROLE_MODS,
+    _FUNCTION_WORDS,
 )
 
 
@@ -267,6 +300,43 @@ def _is_org(lows: list[str]) -> bool:
 
 def _is_place(lows: list[str]) -> bool:
     return all(w in lex.PLACES for w in lows)
+
+
+def _surname_tail(tail: list[str]) -> bool:
+    """The words after a given name are a surname that is also a place or organisation word.
+
+    "Park" in "Helen Park", "M. Park" in "Helen M. Park", "Ann Hall" in "Mary Ann Hall":
+    the last word is in ``SURNAME_WORDS`` and any word before it is an initial or a given name.
+    """
+    if not tail or len(tail) > 3 or tail[-1] not in lex.SURNAME_WORDS:
+        return False
+    return all(len(w) == 1 or (w in lex.GIVEN_NAMES and w not in lex.PLACES) for w in tail[:-1])
+
+
+def _surname_first(seg: _Seg, k: int) -> bool:
+    """ "Park Geun-hye": a surname word, then a hyphenated given name."""
+    return (
+        len(seg.lows) - k == 2
+        and seg.lows[k] in lex.SURNAME_WORDS
+        and _HYPHENATED_GIVEN.fullmatch(seg.words[k + 1]) is not None
+    )
+
+
+def _place_context(text: str, start: int, lone: bool) -> str:
+    """What stands before ``start`` where a place's name would: "the" ("the Church"), a
+    place preposition ("in Stanley Park", "on George Street"), or nothing ("").
+
+    A preposition is "prep", a weaker sign than "the": people follow some of them too
+    ("called on David Hall to resign"). For a lone surname word a capitalised word right
+    before it is "the": it is part of a place's name ("New York", "Central Park").
+    """
+    window = text[max(0, start - 30) : start]
+    m = _PLACE_BEFORE.search(window)
+    if m:
+        return "the" if m.group(1) else "prep"
+    if lone and _CAP_WORD_BEFORE.search(window) is not None:
+        return "the"
+    return ""
 
 
 def _gender_of(given: str | None, titles: list[str]) -> str:
@@ -536,6 +606,101 @@ def _preceded_by_role(text: str, start: int) -> bool:
     return bool(m) and (m.group(1) in lex.ROLE_NOUNS or m.group(1) in lex.SPEECH_VERBS)
 
 
+def _person_evidence(text: str, seg: _Seg, titles: list[str], *, subject_cue: bool) -> bool:
+    """A title, a role, an inverted "said X," or (with ``subject_cue``) "X said" before a cue.
+
+    Without ``subject_cue`` a cue after the name does not count: organisations and places
+    speak as subjects ("Downing Street said"), but are seldom "said Downing Street.".
+    """
+    if any(t in _NAME_TITLES for t in titles):
+        return True
+    if _role_after(text, seg.end) or appositive_subject(text, seg.start, seg.end):
+        return True
+    if subject_cue and _followed_by_cue(text, seg.end):
+        return True
+    m = _LOWER_WORD_BEFORE.search(text, max(0, seg.start - 50), seg.start)
+    if not m:
+        return False
+    word = m.group(1)
+    # "the head librarian Helen Park"; "“…,” said Helen Park." but not "said Grant Park was …"
+    return word in lex.ROLE_NOUNS or (
+        word in lex.SPEECH_VERBS and _INVERTED_END.match(text, seg.end) is not None
+    )
+
+
+def _unknown_given_surname(seg: _Seg, k: int) -> bool:
+    """ "Xylo Street": a capitalised word the lexicon does not know as anything else
+    ("Central", "Federal", "Senate", "Spokesman" are not given names), then a surname word."""
+    if len(seg.lows) - k != 2 or seg.lows[k + 1] not in lex.SURNAME_WORDS:
+        return False
+    word, low = seg.words[k], seg.lows[k]
+    return (
+        len(word) >= 2
+        and word.isalpha()
+        and word[1:].islower()
+        and not low.endswith(_NATIONALITY_ENDINGS)
+        and not any(low in words for words in _NOT_GIVEN)
+    )
+
+
+def _decide_surname_words(
+    text: str,
+    b: _Builder,
+    found: list[tuple[_Seg, int, list[str]]],
+    pending: list[tuple[_Seg, int, list[str]]],
+    person_surnames: set[str],
+) -> None:
+    """Full names whose surname is also a place or organisation word ("Helen Park").
+
+    A known given name makes the name a person's, unless this mention follows "the" or a
+    place preposition ("in Stanley Park"), or the same phrase does so elsewhere. A given name
+    that is also a place ("Austin Park"), a royal title ("King Edward Street") or an unlisted
+    first word ("Xylo Street") needs evidence: a cue, a role or a title at some mention of the
+    phrase. Evidence, or the surname alone as a speaker (``person_surnames``: "Hall said")
+    when no other full name ends in it, also outweighs a preposition ("called on David Hall
+    to resign"), though never "the". A possessive is a person's more often than a place's:
+    "at Helen Park's request" is no place context.
+    """
+    keys = [" ".join(seg.lows[g:]) for seg, g, _ in found]
+    placed = [
+        ""
+        if text[seg.end : seg.end + 2] in ("’s", "'s")
+        else _place_context(text, seg.start, lone=False)
+        for seg, _, _ in found
+    ]
+    place_keys: set[str] = set()
+    person_keys: set[str] = set()
+    # "Hall said" speaks for the full name only when one full name in the text ends in "Hall".
+    full_names_by_surname: dict[str, set[str]] = {}
+    for (seg, _, _), key in zip(found, keys, strict=True):
+        full_names_by_surname.setdefault(seg.lows[-1], set()).add(key)
+    for (seg, g, titles), key, at_place in zip(found, keys, placed, strict=True):
+        if at_place:
+            place_keys.add(key)
+        elif _person_evidence(text, seg, titles, subject_cue=seg.lows[g] in lex.GIVEN_NAMES):
+            person_keys.add(key)
+    for (seg, g, titles), key, at_place in zip(found, keys, placed, strict=True):
+        given = seg.lows[g]
+        known = (
+            given in lex.GIVEN_NAMES
+            and given not in lex.PLACES
+            and not any(t in _PLACE_NAMING_TITLES for t in titles)
+        )
+        evidence = key in person_keys or (
+            known
+            and seg.lows[-1] in person_surnames
+            and len(full_names_by_surname[seg.lows[-1]]) == 1
+        )
+        if (not at_place and (evidence or (known and key not in place_keys))) or (
+            at_place == "prep" and evidence
+        ):
+            b.full_name(seg, g, titles)
+        elif _is_org(seg.lows[g:]) or _is_org(seg.lows):
+            b.orgs.append(OrgMention(seg.start, seg.end, " ".join(seg.words)))
+        elif not _is_place(seg.lows[g:]):
+            pending.append((seg, g, titles))
+
+
 def index_people(text: str, author: str | None = None) -> PeopleIndex:
     """Find every person (and organisation phrase) named in ``text``."""
     text = text[:MAX_CHARS]
@@ -555,6 +720,8 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
 
     # Pass 1: segments; full names become entities at once, the rest wait for pass 2.
     pending: list[tuple[_Seg, int, list[str]]] = []
+    surname_words: list[tuple[_Seg, int, list[str]]] = []
+    lone_surnames: list[tuple[_Seg, int, list[str], bool]] = []
     for run in _NAME_RUN.finditer(text):
         if heading_spans and in_heading(run.start()):
             continue
@@ -607,17 +774,32 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
                 if tail and not _is_org(tail) and not place_tail:
                     b.full_name(seg, g, titles)
                     continue
+                if _surname_tail(tail):  # "Helen Park": decided once every mention is seen
+                    surname_words.append((seg, g, titles))
+                    continue
             if not rest:
                 continue
             if (
                 g is not None
                 and g > k
                 and (lows[g - 1] in STRONG_TITLES or lows[g - 1] in lex.ROLE_NOUNS)
-                and not _is_org(lows[g:])
-                and lows[-1] not in lex.PLACES
+                and (
+                    (not _is_org(lows[g:]) and lows[-1] not in lex.PLACES)
+                    or _surname_tail(lows[g + 1 :])
+                )
             ):
                 # "Ohio Democratic Party Chairman David Pepper": the org is the role.
                 b.full_name(seg, g, [])
+                continue
+            if len(rest) == 1 and rest[0] in lex.SURNAME_WORDS and not seg.words[-1].isupper():
+                # "Park said": a person's surname when someone is named "… Park", else a place
+                lone_surnames.append((seg, k, titles, titled))
+                continue
+            if _surname_first(seg, k):  # "Park Geun-hye": a name, if a cue or a role says so
+                pending.append((seg, k, titles))
+                continue
+            if g is None and _unknown_given_surname(seg, k):  # "said Xylo Street."
+                surname_words.append((seg, k, titles))
                 continue
             if (
                 _is_org(rest)
@@ -642,6 +824,14 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
                 continue
             pending.append((seg, k, titles))
 
+    lone_placed = [_place_context(text, seg.start, lone=True) for seg, _, _, _ in lone_surnames]
+    speaking_surnames = {
+        seg.lows[k]
+        for (seg, k, titles, _), placed in zip(lone_surnames, lone_placed, strict=True)
+        if not placed and _person_evidence(text, seg, titles, subject_cue=True)
+    }
+    _decide_surname_words(text, b, surname_words, pending, speaking_surnames)
+
     # Pass 2: surnames and titled names link to a full name, or become a person of their own.
     for seg, k, titles in pending:
         strong = any(t in STRONG_TITLES or t in lex.ROLE_TITLES for t in titles)
@@ -658,6 +848,21 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             _role_before(text, seg.start) or _role_after(text, seg.end)
         ):
             b.resolve_short(seg, k, titles, create=True)
+    # A lone surname word: the person named "… Park" or "Mr Park", unless it stands where a
+    # place does ("the Park", "Central Park"); otherwise an organisation or a place as before.
+    # A place is named bare ("Jordan and Syria"), so a place word needs a cue or a role too.
+    for (seg, k, titles, titled), placed in zip(lone_surnames, lone_placed, strict=True):
+        if (
+            not placed
+            and (
+                seg.lows[k] not in lex.PLACES
+                or _person_evidence(text, seg, titles, subject_cue=True)
+            )
+            and b.resolve_short(seg, k, titles, create=any(t in _NAME_TITLES for t in titles))
+        ):
+            continue
+        if _is_org(seg.lows[k:]) or (_is_org(seg.lows) and not titled):
+            b.orgs.append(OrgMention(seg.start, seg.end, " ".join(seg.words)))
     # A role can tell the gender the name did not: "a 40-year-old man", "his spokeswoman".
     for ent in b.entities:
         if not ent.gender and ent.role:
