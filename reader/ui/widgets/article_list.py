@@ -87,7 +87,7 @@ class ArticleList(ScrollView, can_focus=True):
         old = self.cursor
         self.rows = list(rows)
         self._index = {row.id: i for i, row in enumerate(self.rows)}
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._size_virtual()
         self._pending_keep = None
         if keep_id is not None and keep_id in self._index:
             target = self._index[keep_id]
@@ -106,7 +106,7 @@ class ArticleList(ScrollView, can_focus=True):
         index = self._index
         for i, row in enumerate(rows, start):
             index[row.id] = i
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._size_virtual()
         keep = self._pending_keep
         if keep is not None and keep in index:
             self._pending_keep = None
@@ -189,13 +189,20 @@ class ArticleList(ScrollView, can_focus=True):
             self._set_cursor(index, announce=True)
             self.post_message(self.Selected(self.rows[index]))
 
+    def _size_virtual(self) -> None:
+        """Size the scroll area: the rows' height, no wider than the room beside the scrollbar
+        (rows are drawn to that width, so there is never anything to scroll sideways)."""
+        width = max(0, self.scrollable_content_region.width)
+        self.virtual_size = Size(width, len(self.rows) * ROW_HEIGHT)
+
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._size_virtual()
 
     # -- drawing ------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # The width beside the vertical scrollbar, when there is one: the row is drawn to fit.
+        width = self.scrollable_content_region.width
         base = self.rich_style
         line_no = y + self.scroll_offset.y
         index, part = divmod(line_no, ROW_HEIGHT)

@@ -1,0 +1,52 @@
+"""Pilot tests for the list pane's layout: the scrollbar, narrow widths, resizes, empty hints."""
+
+from __future__ import annotations
+
+from reader.ui.app import NewsReaderApp
+
+
+def screen_lines(app: NewsReaderApp) -> list[str]:
+    """The screen as the terminal shows it, one string per line (no toasts)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def list_lines(app: NewsReaderApp) -> list[str]:
+    """The list pane's rows as drawn on screen, between its borders (scrollbar column included)."""
+    region = app.main_screen.article_list.region
+    rows = screen_lines(app)
+    return [
+        row[region.x + 1 : region.right - 1]
+        for row in rows[region.y + 1 : region.bottom - 1]
+        if len(row) >= region.right
+    ]
+
+
+async def test_rows_fit_beside_the_scrollbar(sample_store, app_for) -> None:
+    """With more rows than fit, the dates and the title's … stay whole beside the scrollbar,
+    and no horizontal scrollbar takes the last line."""
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        lst = app.main_screen.article_list
+        assert lst.show_vertical_scrollbar
+        assert not lst.show_horizontal_scrollbar
+        lines = list_lines(app)
+        assert len(lines) == lst.size.height
+        body = [text[:-1] for text in lines]  # the last column is the scrollbar's
+        # row 0 is "A page nobody has extracted yet" (1h), row 1 the cycle network (2h)
+        assert body[1].rstrip().endswith("1h"), body
+        assert body[3].rstrip().endswith("2h"), body
+        assert body[2].rstrip().endswith("…"), body
+        # the last line of the pane is a row, not a scrollbar
+        assert body[-1].strip(), body
+
+
+async def test_rows_fit_after_the_window_shrinks(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        body = [text[:-1] for text in list_lines(app)]
+        assert body[1].rstrip().endswith("1h"), body
+        assert not app.main_screen.article_list.show_horizontal_scrollbar
