@@ -50,3 +50,31 @@ async def test_rows_fit_after_the_window_shrinks(sample_store, app_for) -> None:
         body = [text[:-1] for text in list_lines(app)]
         assert body[1].rstrip().endswith("1h"), body
         assert not app.main_screen.article_list.show_horizontal_scrollbar
+
+
+async def test_empty_list_hints_wrap_at_80_columns(tmp_path, sample_store, app_for) -> None:
+    """Each empty-list hint is shown whole (wrapped), the key and what it does included."""
+    from reader.core.store import Store
+    from reader.ui.app import View
+
+    bare = Store(tmp_path / "bare.db")
+    bare.add_feed("https://bare.example/feed", "Bare")
+    for store, view, hint in [
+        (bare, View(), "No articles here yet. Press R to refresh."),
+        (sample_store, View(search="zzzz"), "No matches. Press esc to clear the search."),
+        (sample_store, View("starred"), "No starred articles. Press s on one to star it."),
+    ]:
+        app = app_for(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.main_screen.set_view(view)
+            await pilot.pause()
+            shown = " ".join(text.strip() for text in list_lines(app) if text.strip())
+            assert shown == hint
+    bare.close()
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("A", "u")
+        await pilot.pause()
+        shown = " ".join(text.strip() for text in list_lines(app) if text.strip())
+        assert shown == "Nothing unread here. Press u to show all."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Sequence
 from typing import ClassVar
@@ -75,6 +76,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_text = "No articles here."
         self._index: dict[int, int] = {}
         self._pending_keep: int | None = None
+        self._empty_wrapped: tuple[tuple[str, int], list[str]] = (("", -1), [])
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -207,7 +209,8 @@ class ArticleList(ScrollView, can_focus=True):
         line_no = y + self.scroll_offset.y
         index, part = divmod(line_no, ROW_HEIGHT)
         if not self.rows:
-            text = self.empty_text if line_no == 1 else ""
+            hint = self._empty_lines(width)
+            text = hint[line_no - 1] if 1 <= line_no <= len(hint) else ""
             return Strip([Segment(set_cell_size(" " + text, width), base)], width)
         if index >= len(self.rows):
             return Strip.blank(width, base)
@@ -220,6 +223,13 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             segments = self._meta_line(row, width, style)
         return Strip(segments, width)
+
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty-list hint wrapped to the pane (one column of margin each side)."""
+        if self._empty_wrapped[0] != (self.empty_text, width):
+            lines = textwrap.wrap(self.empty_text, max(1, width - 2), break_on_hyphens=False)
+            self._empty_wrapped = ((self.empty_text, width), lines)
+        return self._empty_wrapped[1]
 
     def _title_line(self, row: ArticleRow, width: int, style: Style) -> list[Segment]:
         if row.starred:
