@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.ui.app import NewsReaderApp
+from reader.ui.widgets.article_list import ROW_HEIGHT
 
 
 def screen_lines(app: NewsReaderApp) -> list[str]:
@@ -78,3 +79,19 @@ async def test_empty_list_hints_wrap_at_80_columns(tmp_path, sample_store, app_f
         await pilot.pause()
         shown = " ".join(text.strip() for text in list_lines(app) if text.strip())
         assert shown == "Nothing unread here. Press u to show all."
+
+
+async def test_the_cursor_row_stays_visible_when_the_window_shrinks(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = app.main_screen.article_list
+        await pilot.press("G")
+        await pilot.pause()
+        assert lst.cursor == len(lst.rows) - 1
+        await pilot.resize_terminal(80, 10)
+        await pilot.pause()
+        await pilot.pause()
+        top = int(lst.scroll_offset.y)
+        first, last = lst.cursor * ROW_HEIGHT, lst.cursor * ROW_HEIGHT + ROW_HEIGHT - 1
+        assert top <= first and last < top + lst.scrollable_content_region.height
+        assert "Central library" in "".join(list_lines(app))

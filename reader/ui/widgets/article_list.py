@@ -150,9 +150,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = index
         self.refresh_lines(previous * ROW_HEIGHT, ROW_HEIGHT)
         self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
-        self.scroll_to_region(
-            Region(0, index * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
-        )
+        self._scroll_to_cursor()
         if announce:
             self.post_message(self.Highlighted(self.rows[index]))
 
@@ -199,6 +197,18 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._size_virtual()
+        if self.rows:
+            # a smaller window must not leave the cursor row off screen until the next key
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        if 0 <= self.cursor < len(self.rows):
+            self.scroll_to_region(
+                Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT),
+                animate=False,
+                force=True,
+                immediate=True,
+            )
 
     # -- drawing ------------------------------------------------------------------------------
 
