@@ -436,6 +436,14 @@ class MainScreen(Screen[None]):
         n_q, n_p = len(detail.quotes), len(detail.people)
         self.reading.border_subtitle = Content(f"{n_q} quotes · {n_p} people (i)")
 
+    def close_article(self) -> None:
+        """Show no article (its feed was removed): empty reading and summary panes."""
+        self.workers.cancel_group(self, "open")
+        self.opened = None
+        self.reading.show(None)
+        self.summary.show_article(None)
+        self.reading.border_subtitle = Content("")
+
     @work(exclusive=True, group="open")
     async def extract(self, article_id: int, quote: Quote | None) -> None:
         assert self.backend is not None
@@ -521,7 +529,22 @@ class MainScreen(Screen[None]):
             index = self.article_list.index_of(article_id)
             if index is not None and rows[index].read != read:
                 self.article_list.update_row(dataclasses.replace(rows[index], read=read))
+        if self.opened is not None and self.opened.id in ids and self.opened.read != read:
+            self.opened = dataclasses.replace(self.opened, read=read)
         self.refresh_counts_soon()
+
+    def target_article(self) -> ArticleRow | ArticleDetail | None:
+        """The article ``s``, ``m`` and ``o`` act on: the one on screen when the reading or
+        summary pane has the focus (None when no article is open), else the list's
+        highlighted row."""
+        if self.reading.has_focus or self.summary.has_focus_within:
+            opened = self.opened
+            if opened is None:
+                return None
+            index = self.article_list.index_of(opened.id)
+            # the row carries the latest flags; the article may be out of the view by now
+            return self.article_list.rows[index] if index is not None else opened
+        return self.article_list.current
 
     def action_select_article(self) -> None:
         row = self.article_list.current
@@ -529,18 +552,22 @@ class MainScreen(Screen[None]):
             self.open_article(row.id)
 
     def action_toggle_read(self) -> None:
-        row = self.article_list.current
-        if row is not None:
-            self.set_read([row.id], not row.read)
+        target = self.target_article()
+        if target is not None:
+            self.set_read([target.id], not target.read)
 
     def action_toggle_star(self) -> None:
-        row = self.article_list.current
-        if row is None:
+        target = self.target_article()
+        if target is None:
             return
-        self.write("set_starred", row.id, not row.starred)
-        self.article_list.update_row(dataclasses.replace(row, starred=not row.starred))
-        if self.opened is not None and self.opened.id == row.id:
-            self.opened = dataclasses.replace(self.opened, starred=not row.starred)
+        starred = not target.starred
+        self.write("set_starred", target.id, starred)
+        index = self.article_list.index_of(target.id)
+        if index is not None:
+            row = self.article_list.rows[index]
+            self.article_list.update_row(dataclasses.replace(row, starred=starred))
+        if self.opened is not None and self.opened.id == target.id:
+            self.opened = dataclasses.replace(self.opened, starred=starred)
             self.reading.update_flags(self.opened)
         self.refresh_counts_soon()
 
@@ -584,8 +611,11 @@ class MainScreen(Screen[None]):
         self.reading.page_up()
 
     def action_open_browser(self) -> None:
-        row = self.article_list.current
-        url = safe_url(row.link) if row else None
+        target = self.target_article()
+        if target is None:
+            self.app.notify("No article is open.", severity="warning")
+            return
+        url = safe_url(target.link)
         if url is None:
             self.app.notify("This article has no http(s) link to open.", severity="warning")
             return
@@ -744,6 +774,8 @@ class MainScreen(Screen[None]):
                     return
                 if self.view.feed_id == feed.id:
                     self.view = View()
+                if self.opened is not None and self.opened.feed_id == feed.id:
+                    self.close_article()
                 self.reload()
                 self.app.notify(f"Removed {line(feed.title, 200)}", markup=False)
 

@@ -474,3 +474,83 @@ async def test_reloads_of_a_long_list_do_not_freeze_dead_objects_for_good(
         assert many < few * 2 + 500, (few, many)
     finally:
         gc.unfreeze()
+
+
+def reading_text(reading: ReadingPane) -> str:
+    """The reading pane's lines, as drawn."""
+    return "\n".join(
+        "".join(seg.text for seg in reading.render_line(y)) for y in range(reading.size.height)
+    )
+
+
+async def test_s_m_o_act_on_the_article_on_screen_from_the_reading_pane(
+    sample_store, app_for, monkeypatch
+) -> None:
+    """From the reading or summary pane, s, m and o act on the open article; from the list, on
+    the highlighted row."""
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        lst = screen.article_list
+        await pilot.press("j", "enter")  # open row 1 (the cycle network), then highlight row 0
+        await pilot.pause()
+        shown, other = lst.rows[1], lst.rows[0]
+        await pilot.press("k")
+        screen.reading.focus()
+        await pilot.pause()
+        await pilot.press("s")
+        screen.wait_writes()
+        assert lst.rows[1].starred and not lst.rows[0].starred
+        assert sample_store.article(shown.id).starred and not sample_store.article(other.id).starred
+        assert screen.opened is not None and screen.opened.starred
+        assert "★ starred" in reading_text(screen.reading)
+        await pilot.press("m")  # the open article was read when opened: now unread again
+        screen.wait_writes()
+        assert not lst.rows[1].read and not sample_store.article(shown.id).read
+        assert not lst.rows[0].read  # untouched
+        assert screen.opened is not None and not screen.opened.read
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert shown.link in app.export_screenshot() and other.link not in app.export_screenshot()
+        await pilot.press("n")
+        await pilot.pause()
+        screen.summary.focus_first()  # the summary pane acts on the open article too
+        await pilot.pause()
+        await pilot.press("s")
+        screen.wait_writes()
+        assert not lst.rows[1].starred and not sample_store.article(shown.id).starred
+        assert screen.opened is not None and not screen.opened.starred
+        lst.focus()  # the list acts on its highlighted row
+        await pilot.pause()
+        await pilot.press("s")
+        screen.wait_writes()
+        assert lst.rows[0].starred and sample_store.article(other.id).starred
+        assert not lst.rows[1].starred
+
+
+async def test_removing_the_open_articles_feed_clears_the_reading_pane(
+    sample_store, app_for
+) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        lst = screen.article_list
+        await pilot.press("enter")  # row 0 is from Science Weekly
+        await pilot.pause()
+        opened = screen.opened
+        assert opened is not None and opened.feed_title == "Science Weekly"
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.opened is None and screen.reading.article is None
+        assert screen.summary.quotes == () and screen.summary.people == ()
+        screen.reading.focus()
+        await pilot.pause()
+        await pilot.press("s", "m")  # nothing on screen: nothing to act on
+        screen.wait_writes()
+        assert sample_store.article(opened.id) is None
+        assert all(r.feed_title == "Harbor Herald" for r in lst.rows)
+        assert not any(r.starred for r in lst.rows)
+        assert not any(sample_store.article(r.id).starred for r in lst.rows)
