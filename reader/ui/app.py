@@ -585,8 +585,14 @@ class MainScreen(Screen[None]):
     # -- moving -------------------------------------------------------------------------------
 
     def _jump_unread(self, step: int) -> None:
+        """Open the next unread article in ``step``'s direction. The highlighted row counts
+        when it is not the open article (a fresh start, or a new view's first row)."""
         rows = self.article_list.rows
-        index = self.article_list.cursor + step
+        current = self.article_list.current
+        opened_here = (
+            current is not None and self.opened is not None and (self.opened.id == current.id)
+        )
+        index = self.article_list.cursor + (step if opened_here or current is None else 0)
         while 0 <= index < len(rows):
             if not rows[index].read:
                 self.article_list.move_to(index)

@@ -71,12 +71,38 @@ async def test_n_p_next_previous_unread(sample_store, app_for) -> None:
         screen = main(app)
         sample_store.set_read([screen.article_list.rows[1].id], True)
         screen.reload()
-        await pilot.press("n")  # from row 0, skipping the read row 1
+        await pilot.press("n")  # nothing open: the highlighted row 0 is the first unread
+        assert screen.article_list.cursor == 0
+        assert screen.reading.article is not None
+        assert screen.reading.article.id == screen.article_list.rows[0].id
+        await pilot.press("n")  # from the open row 0, skipping the read row 1
         assert screen.article_list.cursor == 2
+        screen.set_read([screen.article_list.rows[0].id], False)  # opening it read it
         assert screen.reading.article is not None
         assert screen.reading.article.id == screen.article_list.rows[2].id
         await pilot.press("p")
         assert screen.article_list.cursor == 0
+
+
+async def test_n_opens_the_first_row_of_a_new_view(sample_store, app_for) -> None:
+    """After changing the view, n opens the highlighted row when it is unread."""
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter")  # open the cycle network (Harbor Herald)
+        await pilot.pause()
+        await pilot.press("f", "j", "j", "j", "j", "enter")  # Science Weekly
+        await pilot.pause()
+        await pilot.press("g")
+        first = screen.article_list.rows[0]
+        assert screen.article_list.cursor == 0 and not first.read
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.opened is not None and screen.opened.id == first.id
+        assert screen.article_list.cursor == 0
+        await pilot.press("n")  # then on to the next unread one
+        await pilot.pause()
+        assert screen.opened is not None and screen.opened.id == screen.article_list.rows[1].id
 
 
 async def test_space_b_page_the_reading_pane(sample_store, app_for) -> None:
