@@ -635,13 +635,38 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Open"), done)
 
     def action_toggle_summary(self) -> None:
-        """Wide: hide or show the summary pane. Narrow: swap it with the reading pane."""
-        self.toggle_class("-summary-toggled")
+        """Wide: hide or show the summary pane. Narrow: swap it with the reading pane.
+
+        Each layout keeps its own state (narrow starts on the article, wide with the summary
+        shown), so resizing across the breakpoint never flips what ``i`` did in the other.
+        """
         if self.has_class("-narrow"):
-            if self.has_class("-summary-toggled"):
+            self.toggle_class("-narrow-summary")
+            if self.has_class("-narrow-summary"):
                 self.summary.focus_first()
             else:
                 self.reading.focus()
+        else:
+            self.toggle_class("-wide-summary-hidden")
+            if self.has_class("-wide-summary-hidden") and self.summary.has_focus_within:
+                self.reading.focus()
+
+    def on_resize(self) -> None:
+        # Crossing the breakpoint can hide the focused pane (the summary, the feed picker).
+        self.call_after_refresh(self._keep_focus_visible)
+
+    def _keep_focus_visible(self) -> None:
+        """Move the focus to the reading pane (or the list) when the focused pane is hidden."""
+        focused = self.focused
+        if self.has_class("-empty") or (
+            focused is not None
+            and all(node.display for node in focused.ancestors_with_self if node is not self.app)
+        ):
+            return
+        for pane in (self.reading, self.article_list):
+            if pane.display:
+                pane.focus()
+                return
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -703,8 +728,8 @@ class MainScreen(Screen[None]):
                 self.article_list.move_to(index)
             self.open_article(event.article_id, event.quote)
             return
-        if self.has_class("-narrow") and self.has_class("-summary-toggled"):
-            self.remove_class("-summary-toggled")
+        if self.has_class("-narrow") and self.has_class("-narrow-summary"):
+            self.remove_class("-narrow-summary")
         if not self.reading.highlight_quote(event.quote):
             self.app.notify("That quote is not in the text shown.", severity="warning")
 

@@ -580,3 +580,61 @@ async def test_removing_the_open_articles_feed_clears_the_reading_pane(
         assert all(r.feed_title == "Harbor Herald" for r in lst.rows)
         assert not any(r.starred for r in lst.rows)
         assert not any(sample_store.article(r.id).starred for r in lst.rows)
+
+
+async def test_i_with_the_focus_in_the_wide_summary_moves_it_to_the_reading_pane(
+    sample_store, app_for
+) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        screen.summary.focus_first()
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert not screen.summary.display
+        assert app.focused is screen.reading
+        await pilot.press("j")  # keys work again: the reading pane scrolls
+        await pilot.pause()
+        assert screen.reading.scroll_y == 1
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.summary.display
+
+
+async def test_the_summary_toggle_of_each_layout_is_its_own(sample_store, app_for) -> None:
+    """i at 80 columns (summary in place of the article) does not hide it at 160, and back."""
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter", "i")
+        await pilot.pause()
+        assert screen.summary.display and not screen.reading.display
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert screen.summary.display and screen.reading.display
+        await pilot.press("i")  # hide it in the wide layout
+        await pilot.pause()
+        assert not screen.summary.display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.summary.display and not screen.reading.display  # as left at 80
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not screen.summary.display and screen.reading.display  # as left at 160
+
+
+async def test_the_focus_leaves_a_pane_that_a_resize_hides(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        screen.summary.focus_first()
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)  # the narrow layout shows the article, not the summary
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is screen.reading
