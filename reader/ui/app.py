@@ -37,6 +37,7 @@ from reader.core.store import Store
 from reader.errors import ReaderError
 from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote
 from reader.ui.backend import Backend
+from reader.ui.browser import open_in_browser
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
@@ -627,12 +628,39 @@ class MainScreen(Screen[None]):
             return
 
         def done(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            if self.app.is_web:  # served by textual-serve: the user's own browser opens it
                 self.app.open_url(url)
                 self.app.notify(f"Opening {line(url, 200)}", markup=False)
+            else:
+                self.open_link(url)
 
         question = Content.assemble("Open this link in your browser?\n\n", (line(url, 300), "bold"))
         self.app.push_screen(ConfirmDialog(question, yes="Open"), done)
+
+    @work(thread=True, exclusive=True, group="browser")
+    def open_link(self, url: str) -> None:
+        """Open ``url`` in a browser apart from this terminal; say what happened."""
+        result = open_in_browser(url)
+        shown = line(url, 300)
+        severity: SeverityLevel = "warning"
+        if result.opened:
+            message, severity = f"Opened in your browser: {shown}", "information"
+        elif result.console_browsers:
+            names = ", ".join(line(name, 40) for name in result.console_browsers)
+            message = (
+                f"Only a console browser ({names}) is available; it is not started inside "
+                f"the reader. The link is {shown}"
+            )
+        else:
+            message = f"No browser found; the link is {shown}"
+        try:
+            self.app.call_from_thread(
+                self.app.notify, message, severity=severity, markup=False, timeout=10
+            )
+        except RuntimeError:  # the app is closing
+            pass
 
     def action_toggle_summary(self) -> None:
         """Wide: hide or show the summary pane. Narrow: swap it with the reading pane.

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import webbrowser
+
+import pytest
+
 from reader.config import parse_config
 from reader.ui.app import MainScreen, NewsReaderApp
 from reader.ui.screens.dialogs import ConfirmDialog, SearchDialog
@@ -156,10 +161,48 @@ def screen_text(app: object) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
-async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> None:
+class FakeBrowser(webbrowser.BackgroundBrowser):
+    """A graphical browser (started apart from the terminal) that records what it opens."""
+
+    def __init__(self, opened: list[str], works: bool = True) -> None:
+        super().__init__("fake-browser")
+        self.opened = opened
+        self.works = works
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append(url)
+        return self.works
+
+
+@pytest.fixture
+def no_browsers(monkeypatch) -> None:
+    """webbrowser with no browser registered (and none to discover: no DISPLAY, no TERM)."""
+    monkeypatch.setattr(webbrowser, "_tryorder", [])
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a browser process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", never)
+
+
+async def toast_after_o_y(app: NewsReaderApp, pilot) -> str:
+    await pilot.press("o")
+    await pilot.pause()
+    await pilot.press("y")
+    text = ""
+    for _ in range(60):  # the browser is started from a thread worker
+        await pilot.pause(0.05)
+        text = screen_text(app)
+        if any(word in text for word in ("Opened in", "No browser", "console browser")):
+            break
+    return text
+
+
+async def test_o_opens_only_web_links(sample_store, app_for, no_browsers) -> None:
     app = app_for(sample_store)
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    webbrowser.register("fake", None, FakeBrowser(opened))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("o")  # asks first (HOSTILE.md §4); n keeps the browser shut
         await pilot.pause()
@@ -167,12 +210,41 @@ async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> Non
         await pilot.press("n")
         await pilot.pause()
         assert opened == []
-        await pilot.press("o")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause(0.3)
+        text = await toast_after_o_y(app, pilot)
         assert opened == ["https://news.example/fresh"]
-        assert app.is_running and "Opening https://news.example/fresh" in screen_text(app)
+        assert app.is_running and "Opened in your browser: https://news.example/fresh" in text
+
+
+async def test_o_without_a_browser_says_so_and_shows_the_link(
+    sample_store, app_for, no_browsers
+) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        text = await toast_after_o_y(app, pilot)
+        assert "No browser found; the link is https://news.example/fresh" in text
+        assert "Opening" not in text and "Opened" not in text
+
+
+async def test_o_never_starts_a_console_browser_on_the_readers_terminal(
+    sample_store, app_for, no_browsers
+) -> None:
+    """w3m, lynx (GenericBrowser) and elinks (a foreground UnixBrowser) would run on our
+    terminal: they are named, not started; a graphical browser that fails is reported too."""
+    from reader.ui.browser import runs_in_terminal
+
+    opened: list[str] = []
+    webbrowser.register("broken", None, FakeBrowser(opened, works=False))
+    webbrowser.register("w3m", None, webbrowser.GenericBrowser("w3m"))
+    webbrowser.register("elinks", None, webbrowser.Elinks("elinks"))
+    assert runs_in_terminal(webbrowser.get("w3m")) and runs_in_terminal(webbrowser.get("elinks"))
+    assert not runs_in_terminal(webbrowser.BackgroundBrowser("xdg-open"))
+    assert not runs_in_terminal(webbrowser.Mozilla("firefox"))
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        text = await toast_after_o_y(app, pilot)
+        assert opened == ["https://news.example/fresh"]  # tried, and it failed
+        assert "Only a console browser (w3m, elinks) is available" in text
+        assert "https://news.example/fresh" in text
 
 
 async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
