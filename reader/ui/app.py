@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.keys import _character_to_key  # how Textual itself names a one-character key
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -948,6 +949,7 @@ class NewsReaderApp(App[int]):
         for binding_id in unknown:
             self.config.warnings.append(f"keymap: no binding with the id {line(binding_id, 60)!r}")
         self.set_keymap({k: v for k, v in self.config.keymap.items() if k in known})
+        self.config.warnings.extend(self.keymap_conflicts())
         self.push_screen(self.main_screen)
         for warning in self.config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=8)
@@ -975,10 +977,38 @@ class NewsReaderApp(App[int]):
             rows.append((keymap.get(binding.id, binding.key), binding.description, binding.id))
         return rows
 
+    def keymap_conflicts(self) -> list[str]:
+        """Warnings for keys that the user's keymap gives to two bindings (``quit = "j"``)."""
+        owners: dict[str, list[str]] = {}
+        for keys, _description, binding_id in self.help_rows():
+            for key in key_names(keys):
+                if binding_id not in owners.setdefault(key, []):
+                    owners[key].append(binding_id)
+        warnings: list[str] = []
+        for key, ids in owners.items():
+            if len(ids) > 1 and any(binding_id in self.config.keymap for binding_id in ids):
+                warnings.append(
+                    f"keymap: {line(key, 30)!r} is bound to both "
+                    f"{' and '.join(line(i, 60) for i in ids)}; only one of them will work"
+                )
+        return warnings
+
     def on_unmount(self) -> None:
         self.main_screen.close_writer()
         if self.backend is not None:
             self.backend.close()
+
+
+def key_names(keys: str) -> list[str]:
+    """A binding's comma-separated keys as Textual names them (``?`` is ``question_mark``)."""
+    names = []
+    for key in keys.split(","):
+        key = key.strip()
+        if len(key) == 1:
+            key = _character_to_key(key)
+        if key:
+            names.append(key)
+    return names
 
 
 def make_app(

@@ -710,3 +710,20 @@ async def test_the_focus_leaves_a_pane_that_a_resize_hides(sample_store, app_for
         await pilot.pause()
         await pilot.pause()
         assert app.focused is screen.reading
+
+
+async def test_a_keymap_that_reuses_a_key_is_warned(sample_store, app_for) -> None:
+    config = parse_config('[keymap]\nquit = "j"\ntoggle-star = "question_mark"\n')
+    app = app_for(sample_store, config)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        text = "\n".join(config.warnings)
+        assert "'j' is bound to both cursor-down and quit" in text
+        assert "'question_mark' is bound to both help and toggle-star" in text
+        assert len(config.warnings) == 2
+        assert "only one of them will work" in screen_text(app)
+    fine = parse_config('[keymap]\ntoggle-star = "x"\n')
+    app = app_for(sample_store, fine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert fine.warnings == []
