@@ -42,7 +42,7 @@ from reader.ui.browser import open_in_browser
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
-from reader.ui.text import Clock, line
+from reader.ui.text import Clock, line, plural
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.feed_filter import FeedChoice, FeedFilter
 from reader.ui.widgets.reading import ReadingPane
@@ -436,7 +436,9 @@ class MainScreen(Screen[None]):
         self.reading.show(detail, loading=loading)
         self.summary.show_article(detail)
         n_q, n_p = len(detail.quotes), len(detail.people)
-        self.reading.border_subtitle = Content(f"{n_q} quotes · {n_p} people (i)")
+        self.reading.border_subtitle = Content(
+            f"{plural(n_q, 'quote')} · {plural(n_p, 'person', 'people')} (i)"
+        )
 
     def close_article(self) -> None:
         """Show no article (its feed was removed): empty reading and summary panes."""
@@ -582,7 +584,7 @@ class MainScreen(Screen[None]):
             self.app.notify("Everything here is already read.")
             return
         self.set_read(ids, True)
-        self.app.notify(f"Marked {len(ids):,} articles read.")
+        self.app.notify(f"Marked {plural(len(ids), 'article')} read.")
 
     # -- moving -------------------------------------------------------------------------------
 
@@ -812,7 +814,7 @@ class MainScreen(Screen[None]):
             if result.already:
                 text = f"Already there: {line(result.title, 200)}"
             else:
-                text = f"Added {line(result.title, 200)} ({result.articles} articles)"
+                text = f"Added {line(result.title, 200)} ({plural(result.articles, 'article')})"
             self.app.notify(text, markup=False)
             self.select_feed(result.feed_id)
 
@@ -842,7 +844,7 @@ class MainScreen(Screen[None]):
         question = Content.assemble(
             "Remove the feed ",
             (line(feed.title, 200), "bold"),
-            f" and its {feed.articles:,} articles?",
+            f" and its {plural(feed.articles, 'article')}?",
         )
         self.app.push_screen(ConfirmDialog(question), done)
 

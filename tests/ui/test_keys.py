@@ -727,3 +727,28 @@ async def test_a_keymap_that_reuses_a_key_is_warned(sample_store, app_for) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert fine.warnings == []
+
+
+async def test_counts_in_messages_are_singular_for_one(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = main(app)
+        rows = screen.article_list.rows
+        sample_store.set_read([r.id for r in rows[1:]], True)
+        screen.reload()
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "Marked 1 article read." in text
+        coral = next(i for i, r in enumerate(rows) if r.title.startswith("Scientists"))
+        screen.article_list.move_to(coral)
+        await pilot.press("enter")  # one quote, one person
+        await pilot.pause()
+        assert str(screen.reading.border_subtitle) == "1 quote · 1 person (i)"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"person: mar")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "1 article, 1 quote" in text and "1 articles" not in text
