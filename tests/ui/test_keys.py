@@ -752,3 +752,22 @@ async def test_counts_in_messages_are_singular_for_one(sample_store, app_for) ->
         await pilot.pause(0.3)
         text = screen_text(app)
         assert "1 article, 1 quote" in text and "1 articles" not in text
+
+
+async def test_help_scrolls_with_g_G_home_end_and_pages(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0
+        for key, at_end in (("G", True), ("g", False), ("end", True), ("home", False)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert box.scroll_y == (box.max_scroll_y if at_end else 0), key
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y > 1
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert box.scroll_y == 0
