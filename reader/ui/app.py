@@ -422,7 +422,12 @@ class MainScreen(Screen[None]):
         detail = self.store.article(article_id)
         if detail is None:
             return
-        extracting = detail.text_source == "" and self.backend is not None
+        # a link that is not http(s) (file:, javascript:) is never fetched: nothing to wait for
+        extracting = (
+            detail.text_source == ""
+            and self.backend is not None
+            and safe_url(detail.link) is not None
+        )
         self.show(detail, loading=extracting)
         if not detail.read:
             self.set_read([detail.id], True)
