@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
 import webbrowser
-
-import pytest
 
 from reader.config import parse_config
 from reader.ui.app import MainScreen, NewsReaderApp
@@ -13,6 +10,7 @@ from reader.ui.screens.dialogs import ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.reading import ReadingPane
+from tests.ui.conftest import FakeBrowser
 
 SIZE = (160, 48)
 
@@ -161,31 +159,6 @@ def screen_text(app: object) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
-class FakeBrowser(webbrowser.BackgroundBrowser):
-    """A graphical browser (started apart from the terminal) that records what it opens."""
-
-    def __init__(self, opened: list[str], works: bool = True) -> None:
-        super().__init__("fake-browser")
-        self.opened = opened
-        self.works = works
-
-    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
-        self.opened.append(url)
-        return self.works
-
-
-@pytest.fixture
-def no_browsers(monkeypatch) -> None:
-    """webbrowser with no browser registered (and none to discover: no DISPLAY, no TERM)."""
-    monkeypatch.setattr(webbrowser, "_tryorder", [])
-    monkeypatch.setattr(webbrowser, "_browsers", {})
-
-    def never(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a browser process was started: {args}")
-
-    monkeypatch.setattr(subprocess, "Popen", never)
-
-
 async def toast_after_o_y(app: NewsReaderApp, pilot) -> str:
     await pilot.press("o")
     await pilot.pause()
@@ -247,7 +220,7 @@ async def test_o_never_starts_a_console_browser_on_the_readers_terminal(
         assert "https://news.example/fresh" in text
 
 
-async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
+async def test_o_refuses_other_schemes(tmp_path, app_for, no_browsers) -> None:
     from reader.core.store import Store
     from tests.ui.conftest import entry
 
@@ -256,10 +229,10 @@ async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
     store.store_entries(feed, [entry("js", "Script link", 1, "javascript:alert(1)")])
     app = app_for(store)
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    webbrowser.register("fake", None, FakeBrowser(opened))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
+        await pilot.press("o", "y")
+        await pilot.pause(0.3)
         assert opened == []
 
 
