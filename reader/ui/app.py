@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.keys import _character_to_key  # how Textual itself names a one-character key
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -37,10 +38,11 @@ from reader.core.store import Store
 from reader.errors import ReaderError
 from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote
 from reader.ui.backend import Backend
+from reader.ui.browser import open_in_browser
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
-from reader.ui.text import Clock, line
+from reader.ui.text import Clock, line, plural
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.feed_filter import FeedChoice, FeedFilter
 from reader.ui.widgets.reading import ReadingPane
@@ -420,7 +422,12 @@ class MainScreen(Screen[None]):
         detail = self.store.article(article_id)
         if detail is None:
             return
-        extracting = detail.text_source == "" and self.backend is not None
+        # a link that is not http(s) (file:, javascript:) is never fetched: nothing to wait for
+        extracting = (
+            detail.text_source == ""
+            and self.backend is not None
+            and safe_url(detail.link) is not None
+        )
         self.show(detail, loading=extracting)
         if not detail.read:
             self.set_read([detail.id], True)
@@ -434,7 +441,17 @@ class MainScreen(Screen[None]):
         self.reading.show(detail, loading=loading)
         self.summary.show_article(detail)
         n_q, n_p = len(detail.quotes), len(detail.people)
-        self.reading.border_subtitle = Content(f"{n_q} quotes · {n_p} people (i)")
+        self.reading.border_subtitle = Content(
+            f"{plural(n_q, 'quote')} · {plural(n_p, 'person', 'people')} (i)"
+        )
+
+    def close_article(self) -> None:
+        """Show no article (its feed was removed): empty reading and summary panes."""
+        self.workers.cancel_group(self, "open")
+        self.opened = None
+        self.reading.show(None)
+        self.summary.show_article(None)
+        self.reading.border_subtitle = Content("")
 
     @work(exclusive=True, group="open")
     async def extract(self, article_id: int, quote: Quote | None) -> None:
@@ -521,7 +538,22 @@ class MainScreen(Screen[None]):
             index = self.article_list.index_of(article_id)
             if index is not None and rows[index].read != read:
                 self.article_list.update_row(dataclasses.replace(rows[index], read=read))
+        if self.opened is not None and self.opened.id in ids and self.opened.read != read:
+            self.opened = dataclasses.replace(self.opened, read=read)
         self.refresh_counts_soon()
+
+    def target_article(self) -> ArticleRow | ArticleDetail | None:
+        """The article ``s``, ``m`` and ``o`` act on: the one on screen when the reading or
+        summary pane has the focus (None when no article is open), else the list's
+        highlighted row."""
+        if self.reading.has_focus or self.summary.has_focus_within:
+            opened = self.opened
+            if opened is None:
+                return None
+            index = self.article_list.index_of(opened.id)
+            # the row carries the latest flags; the article may be out of the view by now
+            return self.article_list.rows[index] if index is not None else opened
+        return self.article_list.current
 
     def action_select_article(self) -> None:
         row = self.article_list.current
@@ -529,18 +561,22 @@ class MainScreen(Screen[None]):
             self.open_article(row.id)
 
     def action_toggle_read(self) -> None:
-        row = self.article_list.current
-        if row is not None:
-            self.set_read([row.id], not row.read)
+        target = self.target_article()
+        if target is not None:
+            self.set_read([target.id], not target.read)
 
     def action_toggle_star(self) -> None:
-        row = self.article_list.current
-        if row is None:
+        target = self.target_article()
+        if target is None:
             return
-        self.write("set_starred", row.id, not row.starred)
-        self.article_list.update_row(dataclasses.replace(row, starred=not row.starred))
-        if self.opened is not None and self.opened.id == row.id:
-            self.opened = dataclasses.replace(self.opened, starred=not row.starred)
+        starred = not target.starred
+        self.write("set_starred", target.id, starred)
+        index = self.article_list.index_of(target.id)
+        if index is not None:
+            row = self.article_list.rows[index]
+            self.article_list.update_row(dataclasses.replace(row, starred=starred))
+        if self.opened is not None and self.opened.id == target.id:
+            self.opened = dataclasses.replace(self.opened, starred=starred)
             self.reading.update_flags(self.opened)
         self.refresh_counts_soon()
 
@@ -553,13 +589,19 @@ class MainScreen(Screen[None]):
             self.app.notify("Everything here is already read.")
             return
         self.set_read(ids, True)
-        self.app.notify(f"Marked {len(ids):,} articles read.")
+        self.app.notify(f"Marked {plural(len(ids), 'article')} read.")
 
     # -- moving -------------------------------------------------------------------------------
 
     def _jump_unread(self, step: int) -> None:
+        """Open the next unread article in ``step``'s direction. The highlighted row counts
+        when it is not the open article (a fresh start, or a new view's first row)."""
         rows = self.article_list.rows
-        index = self.article_list.cursor + step
+        current = self.article_list.current
+        opened_here = (
+            current is not None and self.opened is not None and (self.opened.id == current.id)
+        )
+        index = self.article_list.cursor + (step if opened_here or current is None else 0)
         while 0 <= index < len(rows):
             if not rows[index].read:
                 self.article_list.move_to(index)
@@ -584,28 +626,83 @@ class MainScreen(Screen[None]):
         self.reading.page_up()
 
     def action_open_browser(self) -> None:
-        row = self.article_list.current
-        url = safe_url(row.link) if row else None
+        target = self.target_article()
+        if target is None:
+            self.app.notify("No article is open.", severity="warning")
+            return
+        url = safe_url(target.link)
         if url is None:
             self.app.notify("This article has no http(s) link to open.", severity="warning")
             return
 
         def done(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            if self.app.is_web:  # served by textual-serve: the user's own browser opens it
                 self.app.open_url(url)
                 self.app.notify(f"Opening {line(url, 200)}", markup=False)
+            else:
+                self.open_link(url)
 
         question = Content.assemble("Open this link in your browser?\n\n", (line(url, 300), "bold"))
         self.app.push_screen(ConfirmDialog(question, yes="Open"), done)
 
+    @work(thread=True, exclusive=True, group="browser")
+    def open_link(self, url: str) -> None:
+        """Open ``url`` in a browser apart from this terminal; say what happened."""
+        result = open_in_browser(url)
+        shown = line(url, 300)
+        severity: SeverityLevel = "warning"
+        if result.opened:
+            message, severity = f"Opened in your browser: {shown}", "information"
+        elif result.console_browsers:
+            names = ", ".join(line(name, 40) for name in result.console_browsers)
+            message = (
+                f"Only a console browser ({names}) is available; it is not started inside "
+                f"the reader. The link is {shown}"
+            )
+        else:
+            message = f"No browser found; the link is {shown}"
+        try:
+            self.app.call_from_thread(
+                self.app.notify, message, severity=severity, markup=False, timeout=10
+            )
+        except RuntimeError:  # the app is closing
+            pass
+
     def action_toggle_summary(self) -> None:
-        """Wide: hide or show the summary pane. Narrow: swap it with the reading pane."""
-        self.toggle_class("-summary-toggled")
+        """Wide: hide or show the summary pane. Narrow: swap it with the reading pane.
+
+        Each layout keeps its own state (narrow starts on the article, wide with the summary
+        shown), so resizing across the breakpoint never flips what ``i`` did in the other.
+        """
         if self.has_class("-narrow"):
-            if self.has_class("-summary-toggled"):
+            self.toggle_class("-narrow-summary")
+            if self.has_class("-narrow-summary"):
                 self.summary.focus_first()
             else:
                 self.reading.focus()
+        else:
+            self.toggle_class("-wide-summary-hidden")
+            if self.has_class("-wide-summary-hidden") and self.summary.has_focus_within:
+                self.reading.focus()
+
+    def on_resize(self) -> None:
+        # Crossing the breakpoint can hide the focused pane (the summary, the feed picker).
+        self.call_after_refresh(self._keep_focus_visible)
+
+    def _keep_focus_visible(self) -> None:
+        """Move the focus to the reading pane (or the list) when the focused pane is hidden."""
+        focused = self.focused
+        if self.has_class("-empty") or (
+            focused is not None
+            and all(node.display for node in focused.ancestors_with_self if node is not self.app)
+        ):
+            return
+        for pane in (self.reading, self.article_list):
+            if pane.display:
+                pane.focus()
+                return
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -667,8 +764,8 @@ class MainScreen(Screen[None]):
                 self.article_list.move_to(index)
             self.open_article(event.article_id, event.quote)
             return
-        if self.has_class("-narrow") and self.has_class("-summary-toggled"):
-            self.remove_class("-summary-toggled")
+        if self.has_class("-narrow") and self.has_class("-narrow-summary"):
+            self.remove_class("-narrow-summary")
         if not self.reading.highlight_quote(event.quote):
             self.app.notify("That quote is not in the text shown.", severity="warning")
 
@@ -722,7 +819,7 @@ class MainScreen(Screen[None]):
             if result.already:
                 text = f"Already there: {line(result.title, 200)}"
             else:
-                text = f"Added {line(result.title, 200)} ({result.articles} articles)"
+                text = f"Added {line(result.title, 200)} ({plural(result.articles, 'article')})"
             self.app.notify(text, markup=False)
             self.select_feed(result.feed_id)
 
@@ -744,13 +841,15 @@ class MainScreen(Screen[None]):
                     return
                 if self.view.feed_id == feed.id:
                     self.view = View()
+                if self.opened is not None and self.opened.feed_id == feed.id:
+                    self.close_article()
                 self.reload()
                 self.app.notify(f"Removed {line(feed.title, 200)}", markup=False)
 
         question = Content.assemble(
             "Remove the feed ",
             (line(feed.title, 200), "bold"),
-            f" and its {feed.articles:,} articles?",
+            f" and its {plural(feed.articles, 'article')}?",
         )
         self.app.push_screen(ConfirmDialog(question), done)
 
@@ -857,6 +956,7 @@ class NewsReaderApp(App[int]):
         for binding_id in unknown:
             self.config.warnings.append(f"keymap: no binding with the id {line(binding_id, 60)!r}")
         self.set_keymap({k: v for k, v in self.config.keymap.items() if k in known})
+        self.config.warnings.extend(self.keymap_conflicts())
         self.push_screen(self.main_screen)
         for warning in self.config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=8)
@@ -884,10 +984,38 @@ class NewsReaderApp(App[int]):
             rows.append((keymap.get(binding.id, binding.key), binding.description, binding.id))
         return rows
 
+    def keymap_conflicts(self) -> list[str]:
+        """Warnings for keys that the user's keymap gives to two bindings (``quit = "j"``)."""
+        owners: dict[str, list[str]] = {}
+        for keys, _description, binding_id in self.help_rows():
+            for key in key_names(keys):
+                if binding_id not in owners.setdefault(key, []):
+                    owners[key].append(binding_id)
+        warnings: list[str] = []
+        for key, ids in owners.items():
+            if len(ids) > 1 and any(binding_id in self.config.keymap for binding_id in ids):
+                warnings.append(
+                    f"keymap: {line(key, 30)!r} is bound to both "
+                    f"{' and '.join(line(i, 60) for i in ids)}; only one of them will work"
+                )
+        return warnings
+
     def on_unmount(self) -> None:
         self.main_screen.close_writer()
         if self.backend is not None:
             self.backend.close()
+
+
+def key_names(keys: str) -> list[str]:
+    """A binding's comma-separated keys as Textual names them (``?`` is ``question_mark``)."""
+    names = []
+    for key in keys.split(","):
+        key = key.strip()
+        if len(key) == 1:
+            key = _character_to_key(key)
+        if key:
+            names.append(key)
+    return names
 
 
 def make_app(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from reader.ui.text import line
+from reader.ui.text import line, plural
 
 if TYPE_CHECKING:
     from reader.ui.app import MainScreen
@@ -67,7 +67,7 @@ class ReaderCommands(Provider):
                 (
                     f"person: {shown}",
                     partial(main.filter_person, name),
-                    f"{articles} articles, {quotes} quotes",
+                    f"{plural(articles, 'article')}, {plural(quotes, 'quote')}",
                 )
             )
         return entries

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
+import webbrowser
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -156,3 +158,28 @@ def app_for() -> AppFactory:
         return make_app(config or Config(), store, clock=lambda: NOW, with_backend=backend)
 
     return build
+
+
+class FakeBrowser(webbrowser.BackgroundBrowser):
+    """A graphical browser (started apart from the terminal) that records what it opens."""
+
+    def __init__(self, opened: list[str], works: bool = True) -> None:
+        super().__init__("fake-browser")
+        self.opened = opened
+        self.works = works
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append(url)
+        return self.works
+
+
+@pytest.fixture
+def no_browsers(monkeypatch) -> None:
+    """webbrowser with no browser registered (and none to discover: no DISPLAY, no TERM)."""
+    monkeypatch.setattr(webbrowser, "_tryorder", [])
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a browser process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", never)

@@ -339,3 +339,49 @@ async def test_welcome_when_empty(empty_store, app_for) -> None:
         await pilot.press("R")  # nothing to refresh: a message, no crash
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_link_that_is_not_a_web_page_says_the_feeds_text_is_all(tmp_path, app_for) -> None:
+    from tests.ui.conftest import entry
+
+    store = Store(tmp_path / "links.db")
+    feed = store.add_feed("https://x.example/feed", "X")
+    store.store_entries(
+        feed,
+        [
+            entry("js", "Script link", 1, "javascript:alert(1)"),
+            entry("file", "File link", 2, "file:///etc/passwd"),
+        ],
+    )
+    app = app_for(store, backend=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen: MainScreen = app.main_screen
+            for key in ("enter", "j"):
+                await pilot.press(key)
+                if key == "j":
+                    await pilot.press("enter")
+                await pilot.pause()
+                reading = screen.query_one(ReadingPane)
+                assert not reading.loading_text  # nothing is fetched for it
+                assert reading.note_text == (
+                    "This article has no web page to fetch: the feed's text is all there is."
+                )
+                assert "not been extracted yet" not in reading.note_text
+    finally:
+        store.close()
+
+
+async def test_the_summary_pane_with_no_article_open(sample_store, app_for) -> None:
+    from reader.ui.widgets.summary import NO_ARTICLE
+
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = app.main_screen.query_one(SummaryPane).listing
+        prompts = [listing.get_option_at_index(i).prompt.plain for i in range(listing.option_count)]
+        assert prompts == [NO_ARTICLE]
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        prompts = [listing.get_option_at_index(i).prompt.plain for i in range(listing.option_count)]
+        assert prompts[0] == "Quotes (2)" and NO_ARTICLE not in prompts

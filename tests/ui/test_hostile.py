@@ -11,6 +11,7 @@ import struct
 import sys
 import termios
 import time
+import webbrowser
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from reader.core.store import Store
 from reader.models import Analysis, ParsedEntry, Person, Quote
 from reader.ui.app import MainScreen
 from reader.ui.widgets.article_list import ArticleList
-from tests.ui.conftest import NOW
+from tests.ui.conftest import NOW, FakeBrowser
 
 MARKUP = [
     "[@click=app.quit]CLICK ME[/]",
@@ -82,11 +83,11 @@ def assert_clean(svg: str) -> None:
         assert bad not in svg
 
 
-async def test_R1_R2_R3_hostile_text_in_every_widget(tmp_path, app_for, monkeypatch) -> None:
+async def test_R1_R2_R3_hostile_text_in_every_widget(tmp_path, app_for, no_browsers) -> None:
     store = hostile_store(tmp_path / "h.db")
     app = app_for(store)
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    webbrowser.register("fake", None, FakeBrowser(opened))
     async with app.run_test(size=(160, 48)) as pilot:
         screen: MainScreen = app.main_screen
         # the list and the feed filter
@@ -137,7 +138,10 @@ async def test_R1_R2_R3_hostile_text_in_every_widget(tmp_path, app_for, monkeypa
         await pilot.pause()
         assert_clean(app.export_screenshot())  # the confirmation shows the cleaned URL
         await pilot.press("y")
-        await pilot.pause()
+        for _ in range(60):  # the browser is started from a thread worker
+            await pilot.pause(0.05)
+            if opened:
+                break
         assert opened and all(url.startswith("https://hostile.example/") for url in opened)
         assert all("\x1b" not in url for url in opened)
         assert app.return_code is None

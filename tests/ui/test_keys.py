@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import webbrowser
+
 from reader.config import parse_config
 from reader.ui.app import MainScreen, NewsReaderApp
 from reader.ui.screens.dialogs import ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.reading import ReadingPane
+from tests.ui.conftest import FakeBrowser
 
 SIZE = (160, 48)
 
@@ -71,12 +74,38 @@ async def test_n_p_next_previous_unread(sample_store, app_for) -> None:
         screen = main(app)
         sample_store.set_read([screen.article_list.rows[1].id], True)
         screen.reload()
-        await pilot.press("n")  # from row 0, skipping the read row 1
+        await pilot.press("n")  # nothing open: the highlighted row 0 is the first unread
+        assert screen.article_list.cursor == 0
+        assert screen.reading.article is not None
+        assert screen.reading.article.id == screen.article_list.rows[0].id
+        await pilot.press("n")  # from the open row 0, skipping the read row 1
         assert screen.article_list.cursor == 2
+        screen.set_read([screen.article_list.rows[0].id], False)  # opening it read it
         assert screen.reading.article is not None
         assert screen.reading.article.id == screen.article_list.rows[2].id
         await pilot.press("p")
         assert screen.article_list.cursor == 0
+
+
+async def test_n_opens_the_first_row_of_a_new_view(sample_store, app_for) -> None:
+    """After changing the view, n opens the highlighted row when it is unread."""
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter")  # open the cycle network (Harbor Herald)
+        await pilot.pause()
+        await pilot.press("f", "j", "j", "j", "j", "enter")  # Science Weekly
+        await pilot.pause()
+        await pilot.press("g")
+        first = screen.article_list.rows[0]
+        assert screen.article_list.cursor == 0 and not first.read
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.opened is not None and screen.opened.id == first.id
+        assert screen.article_list.cursor == 0
+        await pilot.press("n")  # then on to the next unread one
+        await pilot.pause()
+        assert screen.opened is not None and screen.opened.id == screen.article_list.rows[1].id
 
 
 async def test_space_b_page_the_reading_pane(sample_store, app_for) -> None:
@@ -130,10 +159,23 @@ def screen_text(app: object) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
-async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> None:
+async def toast_after_o_y(app: NewsReaderApp, pilot) -> str:
+    await pilot.press("o")
+    await pilot.pause()
+    await pilot.press("y")
+    text = ""
+    for _ in range(60):  # the browser is started from a thread worker
+        await pilot.pause(0.05)
+        text = screen_text(app)
+        if any(word in text for word in ("Opened in", "No browser", "console browser")):
+            break
+    return text
+
+
+async def test_o_opens_only_web_links(sample_store, app_for, no_browsers) -> None:
     app = app_for(sample_store)
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    webbrowser.register("fake", None, FakeBrowser(opened))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("o")  # asks first (HOSTILE.md §4); n keeps the browser shut
         await pilot.pause()
@@ -141,15 +183,44 @@ async def test_o_opens_only_web_links(sample_store, app_for, monkeypatch) -> Non
         await pilot.press("n")
         await pilot.pause()
         assert opened == []
-        await pilot.press("o")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause(0.3)
+        text = await toast_after_o_y(app, pilot)
         assert opened == ["https://news.example/fresh"]
-        assert app.is_running and "Opening https://news.example/fresh" in screen_text(app)
+        assert app.is_running and "Opened in your browser: https://news.example/fresh" in text
 
 
-async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
+async def test_o_without_a_browser_says_so_and_shows_the_link(
+    sample_store, app_for, no_browsers
+) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        text = await toast_after_o_y(app, pilot)
+        assert "No browser found; the link is https://news.example/fresh" in text
+        assert "Opening" not in text and "Opened" not in text
+
+
+async def test_o_never_starts_a_console_browser_on_the_readers_terminal(
+    sample_store, app_for, no_browsers
+) -> None:
+    """w3m, lynx (GenericBrowser) and elinks (a foreground UnixBrowser) would run on our
+    terminal: they are named, not started; a graphical browser that fails is reported too."""
+    from reader.ui.browser import runs_in_terminal
+
+    opened: list[str] = []
+    webbrowser.register("broken", None, FakeBrowser(opened, works=False))
+    webbrowser.register("w3m", None, webbrowser.GenericBrowser("w3m"))
+    webbrowser.register("elinks", None, webbrowser.Elinks("elinks"))
+    assert runs_in_terminal(webbrowser.get("w3m")) and runs_in_terminal(webbrowser.get("elinks"))
+    assert not runs_in_terminal(webbrowser.BackgroundBrowser("xdg-open"))
+    assert not runs_in_terminal(webbrowser.Mozilla("firefox"))
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        text = await toast_after_o_y(app, pilot)
+        assert opened == ["https://news.example/fresh"]  # tried, and it failed
+        assert "Only a console browser (w3m, elinks) is available" in text
+        assert "https://news.example/fresh" in text
+
+
+async def test_o_refuses_other_schemes(tmp_path, app_for, no_browsers) -> None:
     from reader.core.store import Store
     from tests.ui.conftest import entry
 
@@ -158,10 +229,10 @@ async def test_o_refuses_other_schemes(tmp_path, app_for, monkeypatch) -> None:
     store.store_entries(feed, [entry("js", "Script link", 1, "javascript:alert(1)")])
     app = app_for(store)
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    webbrowser.register("fake", None, FakeBrowser(opened))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
+        await pilot.press("o", "y")
+        await pilot.pause(0.3)
         assert opened == []
 
 
@@ -474,3 +545,202 @@ async def test_reloads_of_a_long_list_do_not_freeze_dead_objects_for_good(
         assert many < few * 2 + 500, (few, many)
     finally:
         gc.unfreeze()
+
+
+def reading_text(reading: ReadingPane) -> str:
+    """The reading pane's lines, as drawn."""
+    return "\n".join(
+        "".join(seg.text for seg in reading.render_line(y)) for y in range(reading.size.height)
+    )
+
+
+async def test_s_m_o_act_on_the_article_on_screen_from_the_reading_pane(
+    sample_store, app_for, monkeypatch
+) -> None:
+    """From the reading or summary pane, s, m and o act on the open article; from the list, on
+    the highlighted row."""
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        lst = screen.article_list
+        await pilot.press("j", "enter")  # open row 1 (the cycle network), then highlight row 0
+        await pilot.pause()
+        shown, other = lst.rows[1], lst.rows[0]
+        await pilot.press("k")
+        screen.reading.focus()
+        await pilot.pause()
+        await pilot.press("s")
+        screen.wait_writes()
+        assert lst.rows[1].starred and not lst.rows[0].starred
+        assert sample_store.article(shown.id).starred and not sample_store.article(other.id).starred
+        assert screen.opened is not None and screen.opened.starred
+        assert "★ starred" in reading_text(screen.reading)
+        await pilot.press("m")  # the open article was read when opened: now unread again
+        screen.wait_writes()
+        assert not lst.rows[1].read and not sample_store.article(shown.id).read
+        assert not lst.rows[0].read  # untouched
+        assert screen.opened is not None and not screen.opened.read
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert shown.link in app.export_screenshot() and other.link not in app.export_screenshot()
+        await pilot.press("n")
+        await pilot.pause()
+        screen.summary.focus_first()  # the summary pane acts on the open article too
+        await pilot.pause()
+        await pilot.press("s")
+        screen.wait_writes()
+        assert not lst.rows[1].starred and not sample_store.article(shown.id).starred
+        assert screen.opened is not None and not screen.opened.starred
+        lst.focus()  # the list acts on its highlighted row
+        await pilot.pause()
+        await pilot.press("s")
+        screen.wait_writes()
+        assert lst.rows[0].starred and sample_store.article(other.id).starred
+        assert not lst.rows[1].starred
+
+
+async def test_removing_the_open_articles_feed_clears_the_reading_pane(
+    sample_store, app_for
+) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        lst = screen.article_list
+        await pilot.press("enter")  # row 0 is from Science Weekly
+        await pilot.pause()
+        opened = screen.opened
+        assert opened is not None and opened.feed_title == "Science Weekly"
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.opened is None and screen.reading.article is None
+        assert screen.summary.quotes == () and screen.summary.people == ()
+        screen.reading.focus()
+        await pilot.pause()
+        await pilot.press("s", "m")  # nothing on screen: nothing to act on
+        screen.wait_writes()
+        assert sample_store.article(opened.id) is None
+        assert all(r.feed_title == "Harbor Herald" for r in lst.rows)
+        assert not any(r.starred for r in lst.rows)
+        assert not any(sample_store.article(r.id).starred for r in lst.rows)
+
+
+async def test_i_with_the_focus_in_the_wide_summary_moves_it_to_the_reading_pane(
+    sample_store, app_for
+) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        screen.summary.focus_first()
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert not screen.summary.display
+        assert app.focused is screen.reading
+        await pilot.press("j")  # keys work again: the reading pane scrolls
+        await pilot.pause()
+        assert screen.reading.scroll_y == 1
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.summary.display
+
+
+async def test_the_summary_toggle_of_each_layout_is_its_own(sample_store, app_for) -> None:
+    """i at 80 columns (summary in place of the article) does not hide it at 160, and back."""
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter", "i")
+        await pilot.pause()
+        assert screen.summary.display and not screen.reading.display
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert screen.summary.display and screen.reading.display
+        await pilot.press("i")  # hide it in the wide layout
+        await pilot.pause()
+        assert not screen.summary.display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.summary.display and not screen.reading.display  # as left at 80
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not screen.summary.display and screen.reading.display  # as left at 160
+
+
+async def test_the_focus_leaves_a_pane_that_a_resize_hides(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        screen.summary.focus_first()
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)  # the narrow layout shows the article, not the summary
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is screen.reading
+
+
+async def test_a_keymap_that_reuses_a_key_is_warned(sample_store, app_for) -> None:
+    config = parse_config('[keymap]\nquit = "j"\ntoggle-star = "question_mark"\n')
+    app = app_for(sample_store, config)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        text = "\n".join(config.warnings)
+        assert "'j' is bound to both cursor-down and quit" in text
+        assert "'question_mark' is bound to both help and toggle-star" in text
+        assert len(config.warnings) == 2
+        assert "only one of them will work" in screen_text(app)
+    fine = parse_config('[keymap]\ntoggle-star = "x"\n')
+    app = app_for(sample_store, fine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert fine.warnings == []
+
+
+async def test_counts_in_messages_are_singular_for_one(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = main(app)
+        rows = screen.article_list.rows
+        sample_store.set_read([r.id for r in rows[1:]], True)
+        screen.reload()
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "Marked 1 article read." in text
+        coral = next(i for i, r in enumerate(rows) if r.title.startswith("Scientists"))
+        screen.article_list.move_to(coral)
+        await pilot.press("enter")  # one quote, one person
+        await pilot.pause()
+        assert str(screen.reading.border_subtitle) == "1 quote · 1 person (i)"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"person: mar")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "1 article, 1 quote" in text and "1 articles" not in text
+
+
+async def test_help_scrolls_with_g_G_home_end_and_pages(sample_store, app_for) -> None:
+    app = app_for(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0
+        for key, at_end in (("G", True), ("g", False), ("end", True), ("home", False)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert box.scroll_y == (box.max_scroll_y if at_end else 0), key
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y > 1
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert box.scroll_y == 0

@@ -31,6 +31,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close", id="help-close"),
         Binding("j,down", "scroll('down')", "Down", show=False, id="cursor-down"),
         Binding("k,up", "scroll('up')", "Up", show=False, id="cursor-up"),
+        Binding("home,g", "scroll('home')", "Top", show=False, id="cursor-first"),
+        Binding("end,G", "scroll('end')", "Bottom", show=False, id="cursor-last"),
+        Binding("pagedown,space", "scroll('page-down')", "Page down", show=False, id="page-down"),
+        Binding("pageup,b", "scroll('page-up')", "Page up", show=False, id="page-up"),
     ]
 
     def __init__(self, rows: Iterable[tuple[str, str, str]], config_path: str) -> None:
@@ -68,7 +72,12 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
-        if direction == "down":
-            box.scroll_down(animate=False)
-        else:
-            box.scroll_up(animate=False)
+        scroll = {
+            "down": box.scroll_down,
+            "up": box.scroll_up,
+            "home": box.scroll_home,
+            "end": box.scroll_end,
+            "page-down": box.scroll_page_down,
+            "page-up": box.scroll_page_up,
+        }[direction]
+        scroll(animate=False)

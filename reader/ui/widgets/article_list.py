@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Sequence
 from typing import ClassVar
@@ -75,6 +76,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_text = "No articles here."
         self._index: dict[int, int] = {}
         self._pending_keep: int | None = None
+        self._empty_wrapped: tuple[tuple[str, int], list[str]] = (("", -1), [])
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -87,7 +89,7 @@ class ArticleList(ScrollView, can_focus=True):
         old = self.cursor
         self.rows = list(rows)
         self._index = {row.id: i for i, row in enumerate(self.rows)}
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._size_virtual()
         self._pending_keep = None
         if keep_id is not None and keep_id in self._index:
             target = self._index[keep_id]
@@ -106,7 +108,7 @@ class ArticleList(ScrollView, can_focus=True):
         index = self._index
         for i, row in enumerate(rows, start):
             index[row.id] = i
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._size_virtual()
         keep = self._pending_keep
         if keep is not None and keep in index:
             self._pending_keep = None
@@ -148,9 +150,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = index
         self.refresh_lines(previous * ROW_HEIGHT, ROW_HEIGHT)
         self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
-        self.scroll_to_region(
-            Region(0, index * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
-        )
+        self._scroll_to_cursor()
         if announce:
             self.post_message(self.Highlighted(self.rows[index]))
 
@@ -189,18 +189,38 @@ class ArticleList(ScrollView, can_focus=True):
             self._set_cursor(index, announce=True)
             self.post_message(self.Selected(self.rows[index]))
 
+    def _size_virtual(self) -> None:
+        """Size the scroll area: the rows' height, no wider than the room beside the scrollbar
+        (rows are drawn to that width, so there is never anything to scroll sideways)."""
+        width = max(0, self.scrollable_content_region.width)
+        self.virtual_size = Size(width, len(self.rows) * ROW_HEIGHT)
+
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self._size_virtual()
+        if self.rows:
+            # a smaller window must not leave the cursor row off screen until the next key
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        if 0 <= self.cursor < len(self.rows):
+            self.scroll_to_region(
+                Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT),
+                animate=False,
+                force=True,
+                immediate=True,
+            )
 
     # -- drawing ------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # The width beside the vertical scrollbar, when there is one: the row is drawn to fit.
+        width = self.scrollable_content_region.width
         base = self.rich_style
         line_no = y + self.scroll_offset.y
         index, part = divmod(line_no, ROW_HEIGHT)
         if not self.rows:
-            text = self.empty_text if line_no == 1 else ""
+            hint = self._empty_lines(width)
+            text = hint[line_no - 1] if 1 <= line_no <= len(hint) else ""
             return Strip([Segment(set_cell_size(" " + text, width), base)], width)
         if index >= len(self.rows):
             return Strip.blank(width, base)
@@ -213,6 +233,13 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             segments = self._meta_line(row, width, style)
         return Strip(segments, width)
+
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty-list hint wrapped to the pane (one column of margin each side)."""
+        if self._empty_wrapped[0] != (self.empty_text, width):
+            lines = textwrap.wrap(self.empty_text, max(1, width - 2), break_on_hyphens=False)
+            self._empty_wrapped = ((self.empty_text, width), lines)
+        return self._empty_wrapped[1]
 
     def _title_line(self, row: ArticleRow, width: int, style: Style) -> list[Segment]:
         if row.starred:

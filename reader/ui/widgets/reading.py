@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Padding, Visual
 
+from reader.core.sanitize import is_web_url
 from reader.models import ArticleDetail, Quote
 from reader.ui.text import body, full_date, line
 
@@ -152,6 +153,8 @@ class ReadingPane(ScrollView, can_focus=True):
         return Content("").join(parts)
 
     def _note(self, article: ArticleDetail) -> str:
+        if article.text_source == "" and not is_web_url(article.link):
+            return "This article has no web page to fetch: the feed's text is all there is."
         if article.text_source == "":
             return (
                 "Not extracted yet: fetching the page…"

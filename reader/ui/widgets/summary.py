@@ -14,6 +14,8 @@ from reader.models import ArticleDetail, Person, Quote
 from reader.ui.text import line
 from reader.ui.widgets.pane_list import PaneList
 
+NO_ARTICLE = "Open an article to see its quotes and the people it names."
+
 PersonQuote = tuple[Quote, int, str, float]
 """(quote, article id, article title, published), as ``Store.quotes_by`` returns them."""
 
@@ -155,16 +157,22 @@ class SummaryPane(Vertical):
                 ],
                 "No direct quotes.",
             )
-        section(
-            _header(f"Quotes ({len(self.quotes)})"),
-            [("quote", i, Option(quote_prompt(q))) for i, q in enumerate(self.quotes)],
-            "No quotes in this article.",
-        )
-        section(
-            _header(f"People ({len(self.people)})"),
-            [("person", i, Option(person_prompt(p))) for i, p in enumerate(self.people)],
-            "Nobody named.",
-        )
+        if self._article_id is None:
+            if options:
+                options.append(None)
+            options.append(_note(NO_ARTICLE))
+            items.append(("note", len(items)))
+        else:
+            section(
+                _header(f"Quotes ({len(self.quotes)})"),
+                [("quote", i, Option(quote_prompt(q))) for i, q in enumerate(self.quotes)],
+                "No quotes in this article.",
+            )
+            section(
+                _header(f"People ({len(self.people)})"),
+                [("person", i, Option(person_prompt(p))) for i, p in enumerate(self.people)],
+                "Nobody named.",
+            )
         self._items = items
         listing.set_options(options)
         for wanted in (target, kept):
