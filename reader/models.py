@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 
-def plural(n: int, word: str) -> str:
-    """``1 article``, ``2 articles``: a count with its noun (regular plurals only)."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 article``, ``2 articles``, ``1,000 articles``; ``words`` for an irregular plural."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 @dataclass(frozen=True, slots=True)

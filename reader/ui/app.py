@@ -36,13 +36,13 @@ from reader.core.sanitize import safe_url
 from reader.core.service import AddResult, RefreshSummary, Session, Settings, refresh_in_child
 from reader.core.store import Store
 from reader.errors import ReaderError
-from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote
+from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote, plural
 from reader.ui.backend import Backend
 from reader.ui.browser import open_in_browser
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
-from reader.ui.text import Clock, line, plural
+from reader.ui.text import Clock, line
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.feed_filter import FeedChoice, FeedFilter
 from reader.ui.widgets.reading import ReadingPane

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from reader.ui.text import line, plural
+from reader.models import plural
+from reader.ui.text import line
 
 if TYPE_CHECKING:
     from reader.ui.app import MainScreen

@@ -28,11 +28,6 @@ def body(text: str | None) -> str:
     return sanitize(text)
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """``1 article``, ``2 articles``, ``1,000 articles``; ``words`` for an irregular plural."""
-    return f"{count:,} {word if count == 1 else (words or word + 's')}"
-
-
 def short_date(stamp: float, now: float) -> str:
     """A short relative date: ``now``, ``5m``, ``3h``, ``2d``, then ``12 Nov`` or ``2024-11-12``."""
     delta = now - stamp
