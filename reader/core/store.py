@@ -137,6 +137,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP TRIGGER articles_ai;
     """,
+    # 5: a removed feed's id is never given to another feed (SQLite reuses the highest id
+    # once its row is gone, and a script acting on "feed 3" would hit a different feed).
+    # The table keeps the highest id ever used; inserts take the next one (_NEXT_FEED_ID).
+    """
+    CREATE TABLE id_high (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO id_high (name, value) SELECT 'feeds', COALESCE(MAX(id), 0) FROM feeds;
+    CREATE TRIGGER feeds_id_high AFTER INSERT ON feeds BEGIN
+        UPDATE id_high SET value = MAX(value, NEW.id) WHERE name = 'feeds';
+    END;
+    """,
+)
+
+_NEXT_FEED_ID = (
+    "(SELECT MAX(value, (SELECT COALESCE(MAX(id), 0) FROM feeds)) + 1 FROM id_high "
+    "WHERE name = 'feeds')"
 )
 
 
@@ -309,8 +324,8 @@ class Store:
         """Insert a feed and return its id; raise StoreError if the URL is already there."""
         with _unique_url(url), self.write() as db:
             cur = db.execute(
-                "INSERT INTO feeds (url, title, user_title, site_url, tags, created) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feeds (id, url, title, user_title, site_url, tags, created) "
+                f"VALUES ({_NEXT_FEED_ID}, ?, ?, ?, ?, ?, ?)",
                 (url, title, user_title, site_url, json.dumps(sorted(set(tags))), time.time()),
             )
             return int(cur.lastrowid or 0)
@@ -330,8 +345,8 @@ class Store:
         now = time.time()
         with _unique_url(url), self.write() as db:
             cur = db.execute(
-                "INSERT INTO feeds (url, title, user_title, site_url, etag, last_modified, "
-                "last_refreshed, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feeds (id, url, title, user_title, site_url, etag, last_modified, "
+                f"last_refreshed, created) VALUES ({_NEXT_FEED_ID}, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (url, title, user_title, site_url, etag, last_modified, now, now),
             )
             feed_id = int(cur.lastrowid or 0)
@@ -347,8 +362,8 @@ class Store:
                 # The file's title is the name its owner gave the feed: it stays, like a
                 # title given to ``add``, instead of being replaced by the feed's own.
                 cur = db.execute(
-                    "INSERT INTO feeds (url, title, user_title, site_url, tags, created) "
-                    "VALUES (?, '', ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                    "INSERT INTO feeds (id, url, title, user_title, site_url, tags, created) "
+                    f"VALUES ({_NEXT_FEED_ID}, ?, '', ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
                     (url, title or None, site_url, json.dumps(sorted(set(tags))), time.time()),
                 )
                 added += cur.rowcount

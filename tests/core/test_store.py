@@ -249,3 +249,26 @@ def test_relative_guid_stored_resolved_by_an_earlier_version_is_found_again(
         assert len(result.new_ids) == 1  # only "999" is new
         rows = store.db.execute("SELECT id, key, read FROM articles ORDER BY id").fetchall()
         assert tuple(rows[0]) == (old_id, "12345", 1) and len(rows) == 2
+
+
+def test_a_removed_feeds_id_is_never_given_to_another(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        ids = [store.add_feed(f"https://{n}.example/feed") for n in "abc"]
+        assert store.remove_feed(ids[-1])
+        d = store.add_feed("https://d.example/feed")
+        assert store.remove_feed(d)
+        e = store.add_feed_with_entries("https://e.example/feed", "E", [entry("k")])
+        assert store.remove_feed(e)
+        assert store.add_feeds([("https://f.example/feed", "F", None, ())]) == 1
+        assert [f.id for f in store.feeds()] == [*ids[:2], ids[-1] + 3]
+    # A database from before the counter: it starts from the highest id still there.
+    old = tmp_path / "old.db"
+    with Store(old) as store:
+        store.add_feed("https://a.example/feed")
+        store.add_feed("https://b.example/feed")
+        store.db.executescript(
+            "DROP TRIGGER feeds_id_high; DROP TABLE id_high; PRAGMA user_version = 4;"
+        )
+    with Store(old) as store:
+        assert store.add_feed("https://c.example/feed") == 3
+        assert store.remove_feed(3) and store.add_feed("https://d.example/feed") == 4
