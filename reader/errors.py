@@ -25,9 +25,12 @@ class FetchError(ReaderError):
     5xx and 429 answers), false when the answer itself is the problem.
     """
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    def __init__(
+        self, message: str, *, transient: bool = False, retry_at: float | None = None
+    ) -> None:
         super().__init__(message)
         self.transient = transient
+        self.retry_at = retry_at  # when the server asked us to come back (epoch seconds)
 
 
 class FetchTimeout(FetchError):

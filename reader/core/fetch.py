@@ -488,6 +488,7 @@ class Fetcher:
                         f"{host_of(url)} answered {status} {_reason(status)} "
                         f"and asked to retry after {asked}",
                         transient=True,
+                        retry_at=time.time() + wait,
                     )
                 if wait >= clock.remaining():
                     return status, resp_headers, body, location

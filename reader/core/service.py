@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from reader.core.pipeline import PageResult
 
 T = TypeVar("T")
+RETRY_AFTER_LONGEST = 24 * 3600.0  # a Retry-After longer than a day is kept as a day
 ProgressCallback = Callable[[str, int, int], None]
 """progress(phase, done, total): phase is "feeds" or "pages"."""
 
@@ -89,12 +90,13 @@ class RefreshSummary:
     new_articles: int = 0
     pages: int = 0
     page_errors: int = 0
+    waiting: int = 0  # feeds not asked, because their server asked for time (Retry-After)
     errors: list[tuple[str, str]] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.feeds == 0 or self.refreshed + self.unchanged > 0
+        return self.feeds == self.waiting or self.refreshed + self.unchanged > 0
 
     def line(self) -> str:
         parts = [
@@ -105,6 +107,8 @@ class RefreshSummary:
         if self.pages:
             fallback = f" ({self.page_errors} kept the feed's text)" if self.page_errors else ""
             parts.insert(2, f"{plural(self.pages, 'page')} extracted{fallback}")
+        if self.waiting:
+            parts.append(f"{self.waiting} waiting, as their servers asked")
         return ", ".join(parts)
 
 
@@ -316,9 +320,16 @@ class Session:
         """Refresh feeds concurrently, then extract new articles' pages (unless told not to)."""
         full_text = self.settings.full_text if full_text is None else full_text
         states = self.store.feed_states(feed_ids)
+        summary = RefreshSummary(feeds=len(states))
+        if feed_ids is None:
+            # A server that answered "Retry-After: 3600" is not asked again before then; a
+            # feed named on purpose is.
+            now = time.time()
+            asked = [s for s in states if not (s.retry_after and s.retry_after > now)]
+            summary.waiting = len(states) - len(asked)
+            states = asked
         if states:
             self.pool.start()  # before any thread exists, so workers can be forked
-        summary = RefreshSummary(feeds=len(states))
 
         async def one(state: FeedState) -> None:
             try:
@@ -326,7 +337,10 @@ class Session:
             except ReaderError as exc:
                 message = sanitize_line(str(exc), 500)
                 summary.errors.append((state.title or state.url, message))
-                await asyncio.to_thread(self.store.set_feed_error, state.id, message)
+                retry_at = getattr(exc, "retry_at", None)
+                if retry_at is not None:
+                    retry_at = min(retry_at, time.time() + RETRY_AFTER_LONGEST)
+                await asyncio.to_thread(self.store.set_feed_error, state.id, message, retry_at)
 
         await self._each(states, one, "feeds", progress)
         summary.new_articles = len(summary.new_ids)

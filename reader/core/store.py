@@ -149,6 +149,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+MIGRATIONS += (
+    # 6: a server's Retry-After that is longer than one refresh waits is kept, and the feed is
+    # not asked again before then (unless named)
+    """
+    ALTER TABLE feeds ADD COLUMN retry_after REAL;
+    """,
+)
+
 _NEXT_FEED_ID = (
     "(SELECT MAX(value, (SELECT COALESCE(MAX(id), 0) FROM feeds)) + 1 FROM id_high "
     "WHERE name = 'feeds')"
@@ -164,6 +172,7 @@ class FeedState:
     title: str
     etag: str | None
     last_modified: str | None
+    retry_after: float | None = None  # the server asked not to be asked before then
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,10 +406,14 @@ class Store:
         )
 
     def feed_states(self, ids: Sequence[int] | None = None) -> list[FeedState]:
-        rows = self._query("SELECT id, url, title, etag, last_modified FROM feeds ORDER BY id")
+        rows = self._query(
+            "SELECT id, url, title, etag, last_modified, retry_after FROM feeds ORDER BY id"
+        )
         wanted = set(ids) if ids is not None else None
         return [
-            FeedState(r["id"], r["url"], r["title"], r["etag"], r["last_modified"])
+            FeedState(
+                r["id"], r["url"], r["title"], r["etag"], r["last_modified"], r["retry_after"]
+            )
             for r in rows
             if wanted is None or r["id"] in wanted
         ]
@@ -411,10 +424,16 @@ class Store:
             db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM article_people)")
             return cur.rowcount > 0
 
-    def set_feed_error(self, feed_id: int, error: str | None) -> None:
-        """Record why the last refresh of a feed failed (its last good refresh time stays)."""
+    def set_feed_error(
+        self, feed_id: int, error: str | None, retry_after: float | None = None
+    ) -> None:
+        """Record why the last refresh of a feed failed (its last good refresh time stays),
+        and when its server asked to be asked again, if it did."""
         with self.write() as db:
-            db.execute("UPDATE feeds SET last_error = ? WHERE id = ?", (error, feed_id))
+            db.execute(
+                "UPDATE feeds SET last_error = ?, retry_after = ? WHERE id = ?",
+                (error, retry_after, feed_id),
+            )
 
     def store_entries(
         self,
@@ -728,7 +747,7 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
     now = time.time()
     if isinstance(update, FeedUnchanged):
         db.execute(
-            "UPDATE feeds SET last_refreshed = ?, last_error = NULL, "
+            "UPDATE feeds SET last_refreshed = ?, last_error = NULL, retry_after = NULL, "
             "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) "
             "WHERE id = ?",
             (now, update.etag, update.last_modified, update.feed_id),
@@ -774,7 +793,7 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
     db.execute(
         "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
         "site_url = COALESCE(?, site_url), etag = ?, last_modified = ?, "
-        "last_refreshed = ?, last_error = NULL WHERE id = ?",
+        "last_refreshed = ?, last_error = NULL, retry_after = NULL WHERE id = ?",
         (title, title, update.site_url, update.etag, update.last_modified, now, feed_id),
     )
     if update.url:

@@ -713,3 +713,27 @@ def test_moved_feed_with_relative_guids_keeps_its_articles_and_read_state(
     assert result.returncode == 0 and "0 new articles" in result.stdout, result.stdout
     assert _feed_list(cli)[0]["url"] == new
     assert _db_rows(db_path, "SELECT COUNT(*), SUM(read) FROM articles") == [(3, 3)]
+
+
+def test_a_long_retry_after_is_kept_until_its_time(cli, server, db_path) -> None:
+    good = server.add("/good.xml", rss(_items(server, 1)))
+    assert cli("add", good).returncode == 0
+    assert cli("add", server.url("/busy.xml"), "--no-fetch").returncode == 0
+    server.routes["/busy.xml"] = Route(503, {"Retry-After": "3600"}, b"")
+    first = cli("refresh", "--no-full-text")
+    assert first.returncode == 0 and "1 error" in first.stdout, first.stdout
+    assert len(server.hits("/busy.xml")) == 1  # not retried within the run either
+    busy = next(f for f in _feed_list(cli) if f["url"].endswith("/busy.xml"))
+    assert "asked to retry after 3600 s" in busy["last_error"]
+    (until,) = _db_rows(db_path, f"SELECT retry_after FROM feeds WHERE id = {busy['id']}")[0]
+    assert 3500 < until - time.time() <= 3600
+    # The next refresh of all feeds leaves it alone, and says so; the others are asked.
+    second = cli("refresh", "--no-full-text")
+    assert second.returncode == 0, second.stderr
+    assert "0 errors, 1 waiting, as their servers asked" in second.stdout, second.stdout
+    assert len(server.hits("/busy.xml")) == 1 and len(server.hits("/good.xml")) == 3
+    # Named on purpose, it is asked; once it answers, the wait is over.
+    server.add("/busy.xml", rss(_items(server, 1, prefix="busy")))
+    assert cli("refresh", str(busy["id"]), "--no-full-text").returncode == 0
+    assert len(server.hits("/busy.xml")) == 2
+    assert _db_rows(db_path, f"SELECT retry_after FROM feeds WHERE id = {busy['id']}") == [(None,)]
