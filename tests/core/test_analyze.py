@@ -426,3 +426,39 @@ def test_place_word_surname_refinements() -> None:
     # a surname-first name: "Park Geun-hye"
     (person,) = find_people("South Korean President Park Geun-hye said the test was reckless.")
     assert person.name == "Park Geun-hye"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters called on the mayor to resign.",
+        "Crowds shouted slogans outside the town hall.",
+        "Residents complained about the noise. Officials said the work would end soon.",
+        "Doctors warned that the wards were full.",
+        "Volunteers said they would keep the shelter open.",
+        "The vote was close.\n\nCampaigners insisted the count was fair.",
+    ],
+)
+def test_capitalised_common_noun_opening_a_sentence_is_not_a_person(text: str) -> None:
+    assert find_people(text) == ()
+
+
+def test_single_word_names_opening_a_sentence_stay_people() -> None:
+    # linked to a full name given anywhere in the text
+    text = "Lopez said the plan was fair. Later, Maria Lopez, the transport chair, spoke again."
+    (person,) = find_people(text)
+    assert (person.name, person.mentions) == ("Maria Lopez", 2)
+    # a surname that is used as a name elsewhere: after a title, or after an inverted cue
+    (person,) = find_people("Okafor said the port was quiet. The port, Mr. Okafor added, was shut.")
+    assert (person.name, person.mentions) == ("Okafor", 2)
+    result = analyze("Castellane said the road would open. “Soon,” said Castellane.")
+    assert [p.name for p in result.people] == ["Castellane"]
+    assert result.people[0].mentions == 2
+    # a known given name, or a role apposition
+    assert [p.name for p in find_people("Melanie said she would stay.")] == ["Melanie"]
+    (person,) = find_people("Castellane, the mayor, said the ferry would sail.")
+    assert (person.name, person.role) == ("Castellane", "mayor")
+    (person,) = find_people("Castellane, the harbour master, said the ferry would sail.")
+    assert person.name == "Castellane"
+    text = "Residents, the survey shows, complained. Later, Police Chief Ray Tull, left."
+    assert [p.name for p in find_people(text)] == ["Ray Tull"]

@@ -110,6 +110,7 @@ _ROLE_MODS = frozenset(
     military army navy air force secretary-general""".split()
 )
 _DETERMINERS = frozenset("the a an".split())
+_APPOSITIVE_DETERMINERS = frozenset("the a an his her their its our".split())
 _FUNCTION_WORDS = frozenset(
     """the a an in at on by for of and but or with from to as after before during since said
     says told when while if then speaking meanwhile however this that these those it he she
@@ -628,6 +629,47 @@ def _person_evidence(text: str, seg: _Seg, titles: list[str], *, subject_cue: bo
     )
 
 
+def _common_noun_at_start(
+    text: str, seg: _Seg, k: int, titles: list[str], mid_sentence: set[str]
+) -> bool:
+    """A lone capitalised word with no title that opens its sentence, is no known given name
+    and is never capitalised anywhere else: most likely a common noun ("Protesters", "Crowds",
+    "Residents"), not a surname ("Lopez said" after "Maria Lopez", or with "said Lopez"
+    elsewhere, is one)."""
+    if titles or len(seg.lows) - k != 1:
+        return False
+    low = seg.lows[k]
+    return (
+        low not in lex.GIVEN_NAMES
+        and low not in mid_sentence
+        and _at_sentence_start(text, seg.starts[k])
+    )
+
+
+def _noun_appositive_after(text: str, end: int) -> bool:
+    """ "Castellane, the mayor, said", "Castellane, a harbour master, …": a lowercase role, or
+    a short noun phrase after a determiner, set off after the name; not "Later, Police
+    Commissioner X said" (a capitalised phrase) or "Residents, the survey shows, …" (a
+    clause)."""
+    role = _role_after(text, end)
+    if role:
+        return role[0].islower()
+    m = _APPOSITIVE_AFTER.match(text, end, end + 120)
+    if not m:
+        return False
+    words = (m.group(1) or m.group(2)).split()
+    return (
+        2 <= len(words) <= 4
+        and words[0] in _APPOSITIVE_DETERMINERS
+        and all(w.isalpha() and w.islower() for w in words)
+        and not any(w in lex.CUE_VERBS or w in lex.SPEECH_VERBS for w in words)
+        # one person's appositive is singular: "the survey shows", "the group warned" are
+        # clauses ("the boss", "the actress" are not)
+        and not words[-1].endswith("ed")
+        and (not words[-1].endswith("s") or words[-1].endswith("ss"))
+    )
+
+
 def _unknown_given_surname(seg: _Seg, k: int) -> bool:
     """ "Xylo Street": a capitalised word the lexicon does not know as anything else
     ("Central", "Federal", "Senate", "Spokesman" are not given names), then a surname word."""
@@ -722,6 +764,9 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
     pending: list[tuple[_Seg, int, list[str]]] = []
     surname_words: list[tuple[_Seg, int, list[str]]] = []
     lone_surnames: list[tuple[_Seg, int, list[str], bool]] = []
+    # Capitalised words seen where capitals mean a name: inside a run of capitalised words or
+    # away from a sentence start ("said Lopez", "Mr. Lopez"), not only opening a sentence.
+    mid_sentence: set[str] = set()
     for run in _NAME_RUN.finditer(text):
         if heading_spans and in_heading(run.start()):
             continue
@@ -749,6 +794,8 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
         for seg in _segments(text, run.start(), run.end()):
             lows = seg.lows
             n = len(lows)
+            if n > 1 or not _at_sentence_start(text, seg.start):
+                mid_sentence.update(lows)
             k = 0
             while k < n - 1 and lows[k] in _LEADING_TITLES:
                 k += 1
@@ -843,6 +890,12 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             or _preceded_by_role(text, seg.start)
             or appositive_subject(text, seg.start, seg.end)
         ):
+            if _common_noun_at_start(
+                text, seg, k, titles, mid_sentence
+            ) and not _noun_appositive_after(text, seg.end):
+                # "Protesters called on …", "Crowds shouted …": a capital that only opens a
+                # sentence is no name; an apposition makes one ("Vance, the mayor, said")
+                continue
             b.resolve_short(seg, k, titles, create=True)
         elif len(seg.lows) - k >= 2 and (
             _role_before(text, seg.start) or _role_after(text, seg.end)
