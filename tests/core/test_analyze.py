@@ -462,3 +462,64 @@ def test_single_word_names_opening_a_sentence_stay_people() -> None:
     assert person.name == "Castellane"
     text = "Residents, the survey shows, complained. Later, Police Chief Ray Tull, left."
     assert [p.name for p in find_people(text)] == ["Ray Tull"]
+
+
+# Common occupations, each checked as a role after a name and before it.
+ROLE_WORDS = [
+    "librarian",
+    "volunteer",
+    "nurse",
+    "teacher",
+    "engineer",
+    "farmer",
+    "lawyer",
+    "doctor",
+    "chef",
+    "pilot",
+    "firefighter",
+    "paramedic",
+    "student",
+    "researcher",
+    "analyst",
+    "economist",
+    "historian",
+    "curator",
+    "coach",
+    "captain",
+    "pharmacist",
+    "midwife",
+    "electrician",
+    "mechanic",
+    "journalist",
+    "novelist",
+    "biologist",
+    "epidemiologist",
+    "technician",
+    "referee",
+    "landlord",
+    "translator",
+]
+
+
+@pytest.mark.parametrize("role", ROLE_WORDS)
+def test_common_occupation_is_a_role(role: str) -> None:
+    text = f"“We are ready,” said Tom Reed, a {role} at the centre. Nobody else spoke."
+    (person,) = find_people(text)
+    assert (person.name, person.role) == ("Tom Reed", f"{role} at the centre")
+    (person,) = find_people(f"The {role} Hanna Berg said the doors would open at nine.")
+    assert (person.name, person.role) == ("Hanna Berg", role)
+
+
+def test_head_librarian_and_volunteer_roles() -> None:
+    text = (
+        "“The library stays open,” said Helen Park, the head librarian. “We need more "
+        "hands,” said Tom Reed, a volunteer. Volunteers said they would help."
+    )
+    people = {p.name: p.role for p in analyze(text).people}
+    assert people == {"Helen Park": "head librarian", "Tom Reed": "volunteer"}
+
+
+def test_appositive_opening_with_a_preposition_is_no_role() -> None:
+    text = "Prosecutors charged William Stenger, with defrauding investors from abroad."
+    (person,) = find_people(text)
+    assert (person.name, person.role) == ("William Stenger", None)

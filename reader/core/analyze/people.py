@@ -110,6 +110,9 @@ _ROLE_MODS = frozenset(
     military army navy air force secretary-general""".split()
 )
 _DETERMINERS = frozenset("the a an".split())
+_PREPOSITIONS = frozenset(
+    "with without from in on at for of to by after before during since until despite".split()
+)
 _APPOSITIVE_DETERMINERS = frozenset("the a an his her their its our".split())
 _FUNCTION_WORDS = frozenset(
     """the a an in at on by for of and but or with from to as after before during since said
@@ -481,6 +484,8 @@ def _role_after(text: str, seg_end: int) -> str | None:
     head = [w.lower().removesuffix("’s").removesuffix("'s") for w in words[:5]]
     if words[0].lower() in ("who", "which", "whose", "where", "when"):
         return None
+    if words[0] in _PREPOSITIONS:
+        return None  # "charged X, with defrauding investors …": no appositive
     if not any(w in lex.ROLE_NOUNS for w in head):
         return None
     if words[0].lower() in _DETERMINERS:
