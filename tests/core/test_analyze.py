@@ -96,6 +96,8 @@ ADVERSARIAL = {
     # surnames that are place words: every mention weighs place context and evidence
     "place-word surnames": "At Helen Park's door, “Yes,” said Xylo Street. Park said in Park "
     * 1_600,
+    # one name without a role, mentioned 8,000 times: each mention looked for a role
+    "repeated name": "Maria Lopez went home. " * 8_000,
 }
 
 
@@ -426,3 +428,124 @@ def test_place_word_surname_refinements() -> None:
     # a surname-first name: "Park Geun-hye"
     (person,) = find_people("South Korean President Park Geun-hye said the test was reckless.")
     assert person.name == "Park Geun-hye"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters called on the mayor to resign.",
+        "Crowds shouted slogans outside the town hall.",
+        "Residents complained about the noise. Officials said the work would end soon.",
+        "Doctors warned that the wards were full.",
+        "Volunteers said they would keep the shelter open.",
+        "The vote was close.\n\nCampaigners insisted the count was fair.",
+    ],
+)
+def test_capitalised_common_noun_opening_a_sentence_is_not_a_person(text: str) -> None:
+    assert find_people(text) == ()
+
+
+def test_single_word_names_opening_a_sentence_stay_people() -> None:
+    # linked to a full name given anywhere in the text
+    text = "Lopez said the plan was fair. Later, Maria Lopez, the transport chair, spoke again."
+    (person,) = find_people(text)
+    assert (person.name, person.mentions) == ("Maria Lopez", 2)
+    # a surname that is used as a name elsewhere: after a title, or after an inverted cue
+    (person,) = find_people("Okafor said the port was quiet. The port, Mr. Okafor added, was shut.")
+    assert (person.name, person.mentions) == ("Okafor", 2)
+    result = analyze("Castellane said the road would open. “Soon,” said Castellane.")
+    assert [p.name for p in result.people] == ["Castellane"]
+    assert result.people[0].mentions == 2
+    # a known given name, or a role apposition
+    assert [p.name for p in find_people("Melanie said she would stay.")] == ["Melanie"]
+    (person,) = find_people("Castellane, the mayor, said the ferry would sail.")
+    assert (person.name, person.role) == ("Castellane", "mayor")
+    (person,) = find_people("Castellane, the harbour master, said the ferry would sail.")
+    assert person.name == "Castellane"
+    text = "Residents, the survey shows, complained. Later, Police Chief Ray Tull, left."
+    assert [p.name for p in find_people(text)] == ["Ray Tull"]
+
+
+# Common occupations, each checked as a role after a name and before it.
+ROLE_WORDS = [
+    "librarian",
+    "volunteer",
+    "nurse",
+    "teacher",
+    "engineer",
+    "farmer",
+    "lawyer",
+    "doctor",
+    "chef",
+    "pilot",
+    "firefighter",
+    "paramedic",
+    "student",
+    "researcher",
+    "analyst",
+    "economist",
+    "historian",
+    "curator",
+    "coach",
+    "captain",
+    "pharmacist",
+    "midwife",
+    "electrician",
+    "mechanic",
+    "journalist",
+    "novelist",
+    "biologist",
+    "epidemiologist",
+    "technician",
+    "referee",
+    "landlord",
+    "translator",
+]
+
+
+@pytest.mark.parametrize("role", ROLE_WORDS)
+def test_common_occupation_is_a_role(role: str) -> None:
+    text = f"“We are ready,” said Tom Reed, a {role} at the centre. Nobody else spoke."
+    (person,) = find_people(text)
+    assert (person.name, person.role) == ("Tom Reed", f"{role} at the centre")
+    (person,) = find_people(f"The {role} Hanna Berg said the doors would open at nine.")
+    assert (person.name, person.role) == ("Hanna Berg", role)
+
+
+def test_head_librarian_and_volunteer_roles() -> None:
+    text = (
+        "“The library stays open,” said Helen Park, the head librarian. “We need more "
+        "hands,” said Tom Reed, a volunteer. Volunteers said they would help."
+    )
+    people = {p.name: p.role for p in analyze(text).people}
+    assert people == {"Helen Park": "head librarian", "Tom Reed": "volunteer"}
+
+
+def test_appositive_opening_with_a_preposition_is_no_role() -> None:
+    text = "Prosecutors charged William Stenger, with defrauding investors from abroad."
+    (person,) = find_people(text)
+    assert (person.name, person.role) == ("William Stenger", None)
+
+
+def test_role_search_skips_mentions_that_cannot_have_a_role(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name mentioned often with no role: the window search before each mention tried every
+    start in 90 characters (0.5-1.7 s at 200 KB); a look at the last word now rules most out."""
+    import reader.core.analyze.people as people_mod
+
+    calls = 0
+    pattern = people_mod._ROLE_WINDOW
+
+    class Counting:
+        def search(self, *args: object) -> re.Match[str] | None:
+            nonlocal calls
+            calls += 1
+            return pattern.search(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(people_mod, "_ROLE_WINDOW", Counting())
+    text = "Maria Lopez went home. " * 2_000 + "The mayor Tom Reed said so, said Maria Lopez."
+    people = {p.name: p for p in find_people(text)}
+    assert people["Maria Lopez"].mentions == 2_001 and people["Maria Lopez"].role is None
+    assert people["Tom Reed"].role == "mayor"
+    assert calls <= 5

@@ -321,6 +321,21 @@ ROLE_NOUNS = _words(
     assemblywoman delegate supervisor trustee comptroller auditor coroner magistrate
     solicitor barrister superintendent sergeant trooper warden skipper vicar deacon chaplain
     provost dean headmaster headmistress consul
+    librarian librarians volunteer volunteers teachers nurses doctors students pupil pupils
+    pharmacist dentist midwife therapist psychologist psychiatrist counsellor counselor
+    counsel carer caregiver vet veterinarian medic medics clinician scientists biologist
+    chemist physicist geologist ecologist epidemiologist virologist statistician
+    mathematician sociologist anthropologist archaeologist astronomer meteorologist
+    climatologist tutor instructor trainer programmer developer designer technician mechanic
+    electrician plumber labourer laborer contractor surveyor planner cashier receptionist
+    waiter waitress bartender barista cleaner janitor caretaker housekeeper gardener nanny
+    postman postwoman policeman policewoman fireman firefighters paramedics soldier soldiers
+    sailor journalist journalists publisher novelist poet playwright screenwriter composer
+    musician sculptor filmmaker dancer athlete swimmer cyclist footballer goalkeeper
+    midfielder defender umpire referee jockey coordinator administrator mediator lobbyist
+    entrepreneur investor investors shareholder shareholders landlord tenant tenants
+    homeowner homeowners retiree pensioner pensioners apprentice intern translator
+    interpreter salesman saleswoman stewardess nun sportsman sportswoman
     """
 )
 # Descriptor heads that stand for an organisation ("the influential US daily").
@@ -530,13 +545,15 @@ GENDERED_ROLES: dict[str, str] = {
     **dict.fromkeys(
         """man father husband son brother uncle grandfather nephew boyfriend businessman
         spokesman chairman congressman councilman actor king prince widower alderman
-        assemblyman selectman headmaster""".split(),
+        assemblyman selectman headmaster postman policeman fireman salesman sportsman
+        waiter""".split(),
         "m",
     ),
     **dict.fromkeys(
         """woman mother wife daughter sister aunt grandmother niece girlfriend businesswoman
         spokeswoman chairwoman congresswoman councilwoman actress queen princess widow
-        alderwoman assemblywoman selectwoman headmistress""".split(),
+        alderwoman assemblywoman selectwoman headmistress postwoman policewoman saleswoman
+        sportswoman nun waitress stewardess""".split(),
         "f",
     ),
 }

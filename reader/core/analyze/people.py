@@ -43,6 +43,8 @@ _LOWER_WORD_BEFORE = re.compile(
     r"([a-z][a-z\-]{1,20})[ ]{1,2}(?:[A-Z][\w.&\-]{0,20}(?:’s|'s|’|')[ ]{1,2})?$"
 )
 _ROLE_WINDOW = re.compile(r"((?:[\w’'.\-]{1,25},? ){1,7})$")
+# The last word of ``_ROLE_WINDOW``'s match, found from the end of the window.
+_LAST_ROLE_TOKEN = re.compile(r"([\w’'.\-]{1,25}),? \Z")
 _APPOSITIVE_AFTER = re.compile(
     r",[ ]{1,2}((?:the |a |an )?[^,;:.\n“”\"()]{2,90}?)(?:[,;]|\.(?=\s|$))"
     r"|[ ]?(?:—|–|--)[ ]?((?:the |a |an )?[^,;:.\n“”\"()—–]{2,90}?)[ ]?(?:—|–|--)"
@@ -110,6 +112,10 @@ _ROLE_MODS = frozenset(
     military army navy air force secretary-general""".split()
 )
 _DETERMINERS = frozenset("the a an".split())
+_PREPOSITIONS = frozenset(
+    "with without from in on at for of to by after before during since until despite".split()
+)
+_APPOSITIVE_DETERMINERS = frozenset("the a an his her their its our".split())
 _FUNCTION_WORDS = frozenset(
     """the a an in at on by for of and but or with from to as after before during since said
     says told when while if then speaking meanwhile however this that these those it he she
@@ -406,12 +412,31 @@ def _at_sentence_start(text: str, pos: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
+def _may_end_in_role(window: str, appositive: bool) -> bool:
+    """A cheap test that ``_ROLE_WINDOW`` can find a role in ``window``: its last word is a
+    role noun or a title (or, after a comma, "of" may stand between: "the mayor of X, ").
+
+    ``_ROLE_WINDOW.search`` tries every start in the window; for a name mentioned thousands
+    of times without a role it was most of ``index_people``'s time. This test is implied by
+    what ``_role_before`` checks after the search, so it changes no result.
+    """
+    if window.endswith("\n") or (appositive and "of " in window):
+        return True  # "$" also matches before a final newline; "the mayor of Lindenfeld, X"
+    last = _LAST_ROLE_TOKEN.search(window, max(0, len(window) - 28))
+    if last is None:
+        return False
+    low = last.group(1).lower()
+    return low in lex.ROLE_NOUNS or low in STRONG_TITLES
+
+
 def _role_before(text: str, seg_start: int) -> str | None:
     """A role written right before a name: "US defence secretary Jim Mattis"."""
     window = text[max(0, seg_start - 90) : seg_start]
     appositive = window.endswith(", ")
     if appositive:
         window = window[:-2] + " "
+    if not _may_end_in_role(window, appositive):
+        return None
     m = _ROLE_WINDOW.search(window)
     if not m:
         return None
@@ -480,6 +505,8 @@ def _role_after(text: str, seg_end: int) -> str | None:
     head = [w.lower().removesuffix("’s").removesuffix("'s") for w in words[:5]]
     if words[0].lower() in ("who", "which", "whose", "where", "when"):
         return None
+    if words[0] in _PREPOSITIONS:
+        return None  # "charged X, with defrauding investors …": no appositive
     if not any(w in lex.ROLE_NOUNS for w in head):
         return None
     if words[0].lower() in _DETERMINERS:
@@ -628,6 +655,47 @@ def _person_evidence(text: str, seg: _Seg, titles: list[str], *, subject_cue: bo
     )
 
 
+def _common_noun_at_start(
+    text: str, seg: _Seg, k: int, titles: list[str], mid_sentence: set[str]
+) -> bool:
+    """A lone capitalised word with no title that opens its sentence, is no known given name
+    and is never capitalised anywhere else: most likely a common noun ("Protesters", "Crowds",
+    "Residents"), not a surname ("Lopez said" after "Maria Lopez", or with "said Lopez"
+    elsewhere, is one)."""
+    if titles or len(seg.lows) - k != 1:
+        return False
+    low = seg.lows[k]
+    return (
+        low not in lex.GIVEN_NAMES
+        and low not in mid_sentence
+        and _at_sentence_start(text, seg.starts[k])
+    )
+
+
+def _noun_appositive_after(text: str, end: int) -> bool:
+    """ "Castellane, the mayor, said", "Castellane, a harbour master, …": a lowercase role, or
+    a short noun phrase after a determiner, set off after the name; not "Later, Police
+    Commissioner X said" (a capitalised phrase) or "Residents, the survey shows, …" (a
+    clause)."""
+    role = _role_after(text, end)
+    if role:
+        return role[0].islower()
+    m = _APPOSITIVE_AFTER.match(text, end, end + 120)
+    if not m:
+        return False
+    words = (m.group(1) or m.group(2)).split()
+    return (
+        2 <= len(words) <= 4
+        and words[0] in _APPOSITIVE_DETERMINERS
+        and all(w.isalpha() and w.islower() for w in words)
+        and not any(w in lex.CUE_VERBS or w in lex.SPEECH_VERBS for w in words)
+        # one person's appositive is singular: "the survey shows", "the group warned" are
+        # clauses ("the boss", "the actress" are not)
+        and not words[-1].endswith("ed")
+        and (not words[-1].endswith("s") or words[-1].endswith("ss"))
+    )
+
+
 def _unknown_given_surname(seg: _Seg, k: int) -> bool:
     """ "Xylo Street": a capitalised word the lexicon does not know as anything else
     ("Central", "Federal", "Senate", "Spokesman" are not given names), then a surname word."""
@@ -722,6 +790,9 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
     pending: list[tuple[_Seg, int, list[str]]] = []
     surname_words: list[tuple[_Seg, int, list[str]]] = []
     lone_surnames: list[tuple[_Seg, int, list[str], bool]] = []
+    # Capitalised words seen where capitals mean a name: inside a run of capitalised words or
+    # away from a sentence start ("said Lopez", "Mr. Lopez"), not only opening a sentence.
+    mid_sentence: set[str] = set()
     for run in _NAME_RUN.finditer(text):
         if heading_spans and in_heading(run.start()):
             continue
@@ -749,6 +820,8 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
         for seg in _segments(text, run.start(), run.end()):
             lows = seg.lows
             n = len(lows)
+            if n > 1 or not _at_sentence_start(text, seg.start):
+                mid_sentence.update(lows)
             k = 0
             while k < n - 1 and lows[k] in _LEADING_TITLES:
                 k += 1
@@ -843,6 +916,12 @@ def index_people(text: str, author: str | None = None) -> PeopleIndex:
             or _preceded_by_role(text, seg.start)
             or appositive_subject(text, seg.start, seg.end)
         ):
+            if _common_noun_at_start(
+                text, seg, k, titles, mid_sentence
+            ) and not _noun_appositive_after(text, seg.end):
+                # "Protesters called on …", "Crowds shouted …": a capital that only opens a
+                # sentence is no name; an apposition makes one ("Vance, the mayor, said")
+                continue
             b.resolve_short(seg, k, titles, create=True)
         elif len(seg.lows) - k >= 2 and (
             _role_before(text, seg.start) or _role_after(text, seg.end)
