@@ -267,7 +267,8 @@ def test_a_removed_feeds_id_is_never_given_to_another(tmp_path: Path) -> None:
         store.add_feed("https://a.example/feed")
         store.add_feed("https://b.example/feed")
         store.db.executescript(
-            "DROP TRIGGER feeds_id_high; DROP TABLE id_high; PRAGMA user_version = 4;"
+            "DROP TRIGGER feeds_id_high; DROP TABLE id_high; "
+            "ALTER TABLE feeds DROP COLUMN retry_after; PRAGMA user_version = 4;"
         )
     with Store(old) as store:
         assert store.add_feed("https://c.example/feed") == 3
