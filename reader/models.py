@@ -84,6 +84,9 @@ class ParsedEntry:
     published: float  # epoch seconds, clamped
     published_raw: str | None
     summary: str  # plain text of the feed's own content
+    # For a relative guid keyed as written: the key earlier versions stored (the guid as
+    # feedparser resolved it against the feed's address), so an upgrade finds the old row.
+    legacy_key: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Every entry crosses from a worker process: a plain constructor call pickles and

@@ -223,7 +223,8 @@ def _identity(
     raw = entry.get(_feedparser.RAW_ID)
     if guid and raw and not HAS_SCHEME.match(raw):
         # A relative guid: key on it as written, not as resolved against the feed's address,
-        # so the key survives the feed moving. (The store still finds keys stored resolved.)
+        # so the key survives the feed moving. (parse_feed passes the resolved one on as the
+        # entry's legacy_key, so the store still finds rows an earlier version keyed so.)
         guid = sanitize_line(raw, 2048) or guid
     if guid:
         return guid, "guid"
@@ -341,6 +342,7 @@ def parse_feed(
         if identity is None:
             continue
         key, source = identity
+        resolved = sanitize_line(str(raw.get("id") or ""), 2048) if source == "guid" else ""
         author = sanitize_line(str(raw.get("author") or ""), AUTHOR_MAX) or None
         summary = _clean_paragraphs(_entry_content(raw))
         entries.append(
@@ -353,6 +355,7 @@ def parse_feed(
                 published=published,
                 published_raw=sanitize_line(raw_date, 100) if raw_date else None,
                 summary=summary,
+                legacy_key=resolved if resolved and resolved != key else None,
             )
         )
     return ParsedFeed(

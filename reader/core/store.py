@@ -19,9 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urljoin
 
-from reader.core.sanitize import HAS_SCHEME
 from reader.errors import StoreBusy, StoreError
 from reader.models import (
     Analysis,
@@ -756,29 +754,34 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
             _move_url(db, update.feed_id, update.url)
         return None
     feed_id = update.feed_id
-    feed = db.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    if feed is None:
+    if db.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
         return StoredEntries((), 0)  # removed while it was being refreshed: nothing to keep
     existing = {
-        row[0]: (row[1], row[2], row[3], row[4])
+        row[0]: (row[1], row[2], row[3], row[4], row[5])
         for row in db.execute(
-            "SELECT key, id, title, link, summary FROM articles WHERE feed_id = ?", (feed_id,)
+            "SELECT key, id, title, link, summary, key_source FROM articles WHERE feed_id = ?",
+            (feed_id,),
         )
     }
+    keys_now: set[str] | None = None
     fresh: list[ParsedEntry] = []
     updated = 0
     for e in update.entries:
         old = existing.get(e.key)
-        if old is None and e.key_source == "guid" and not HAS_SCHEME.match(e.key):
-            # Earlier versions keyed a relative guid resolved against the feed's URL.
-            legacy = existing.pop(urljoin(feed[0], e.key), None)
-            if legacy is not None:
+        if old is None and e.legacy_key:
+            # Earlier versions keyed a relative guid as feedparser resolved it. Take over that
+            # row only if it was keyed by a guid and no entry of this fetch has that key.
+            if keys_now is None:
+                keys_now = {entry.key for entry in update.entries}
+            legacy = existing.get(e.legacy_key)
+            if legacy is not None and legacy[4] == "guid" and e.legacy_key not in keys_now:
                 db.execute("UPDATE articles SET key = ? WHERE id = ?", (e.key, legacy[0]))
+                del existing[e.legacy_key]
                 old = existing[e.key] = legacy
         if old is None:
             fresh.append(e)
             continue
-        article_id, old_title, old_link, old_summary = old
+        article_id, old_title, old_link, old_summary, _ = old
         if (old_title, old_link, old_summary) == (e.title, e.link, e.summary):
             continue
         updated += 1

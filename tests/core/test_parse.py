@@ -340,6 +340,16 @@ def test_relative_guid_is_keyed_as_written_so_a_moved_feed_keeps_its_keys() -> N
             ("//n.example/c", "guid"),
         ]
     )
-    # feedparser's own reading is unchanged: the guid still serves as the entry's link.
-    entry = parse_feed(body, {}, "http://old.example/feed.xml").entries[0]
-    assert entry.link == "http://old.example/12345"
+    # feedparser's own reading is unchanged: the guid still serves as the entry's link, and
+    # the key an earlier version stored (resolved like the link) is passed on for the store.
+    entries = parse_feed(body, {}, "http://old.example/feed.xml").entries
+    assert entries[0].link == "http://old.example/12345"
+    assert [e.legacy_key for e in entries] == [
+        "http://old.example/12345",
+        None,
+        "http://n.example/c",
+    ]
+    unresolved = rss([{"title": "D", "guid": "p=7"}]).replace(
+        b"<guid>", b'<guid isPermaLink="false">'
+    )
+    assert parse(unresolved).entries[0].legacy_key is None

@@ -244,7 +244,8 @@ def test_relative_guid_stored_resolved_by_an_earlier_version_is_found_again(
         # what an earlier version stored for <guid>12345</guid>: the key resolved
         (old_id,) = store.store_entries(feed, [entry("http://old.example/news/12345")]).new_ids
         store.set_read([old_id])
-        (result,) = store.apply_feed_updates([FeedUpdate(feed, (entry("12345"), entry("999")))])
+        relative = dataclasses.replace(entry("12345"), legacy_key="http://old.example/news/12345")
+        (result,) = store.apply_feed_updates([FeedUpdate(feed, (relative, entry("999")))])
         assert not isinstance(result, StoreError) and result is not None
         assert len(result.new_ids) == 1  # only "999" is new
         rows = store.db.execute("SELECT id, key, read FROM articles ORDER BY id").fetchall()
@@ -273,3 +274,28 @@ def test_a_removed_feeds_id_is_never_given_to_another(tmp_path: Path) -> None:
     with Store(old) as store:
         assert store.add_feed("https://c.example/feed") == 3
         assert store.remove_feed(3) and store.add_feed("https://d.example/feed") == 4
+
+
+def test_a_legacy_key_never_takes_over_another_entrys_row(tmp_path: Path) -> None:
+    from reader.core.store import FeedUpdate
+
+    with Store(tmp_path / "a.db") as store:
+        feed = store.add_feed("http://h.example/news/feed.xml", "A")
+        link_keyed = dataclasses.replace(entry("http://h.example/news/5"), key_source="link")
+        guid_keyed = entry("http://h.example/news/7")
+        first = store.store_entries(feed, [link_keyed, guid_keyed]).new_ids
+        store.set_read(first)
+        # "5": the old row was keyed by a link, not by this guid. "7": another entry of the
+        # same fetch still has the old key, so the row stays that entry's.
+        five = dataclasses.replace(entry("5"), legacy_key="http://h.example/news/5")
+        seven = dataclasses.replace(entry("7"), legacy_key="http://h.example/news/7")
+        (result,) = store.apply_feed_updates([FeedUpdate(feed, (five, seven, guid_keyed))])
+        assert not isinstance(result, StoreError) and result is not None
+        assert len(result.new_ids) == 2
+        keys = dict(store.db.execute("SELECT key, read FROM articles").fetchall())
+        assert keys == {
+            "http://h.example/news/5": 1,
+            "http://h.example/news/7": 1,
+            "5": 0,
+            "7": 0,
+        }
