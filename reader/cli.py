@@ -362,19 +362,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     added = store.add_feeds([(f.url, f.title, f.site_url, f.tags) for f in feeds])
     skipped = len(feeds) - added
     note = f" ({skipped} already there)" if skipped else ""
-    _out(f"Imported {added} feeds{note}")
+    _out(f"Imported {plural(added, 'feed')}{note}")
     return EXIT_OK
 
 
 def _write_file(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` whole or not at all: a failed export never leaves half a
-    file in place of a good one."""
+    file in place of a good one.
+
+    A symlink is written through (the file it points to is replaced, the link stays), and a
+    replaced file keeps its permissions. What is not a regular file (``/dev/stdout``, a pipe)
+    is written to directly.
+    """
     if target.is_dir():
         raise ReaderError(f"cannot write {target}: it is a directory")
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    real = Path(os.path.realpath(target))
+    try:
+        if real.exists() and not real.is_file():
+            with real.open("wb") as out:
+                out.write(data)
+            return
+        mode = real.stat().st_mode & 0o7777 if real.exists() else None
+    except OSError as exc:
+        raise ReaderError(f"cannot write {target}: {exc.strerror or exc}") from None
+    temp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
     try:
         temp.write_bytes(data)
-        os.replace(temp, target)
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, real)
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -393,7 +393,7 @@ def test_opml_thousand_feeds_and_duplicates(cli, tmp_path) -> None:
     path.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
     result = cli("import", str(path))
     assert result.returncode == 0, result.stderr
-    assert "Imported 1000 feeds" in result.stdout
+    assert "Imported 1,000 feeds" in result.stdout
     assert len(_feed_list(cli)) == 1000
 
 
@@ -615,6 +615,18 @@ def test_export_to_a_bad_path_is_a_clear_error_and_leaves_no_half_file(cli, tmp_
     assert cli("export", str(good)).returncode == 0
     assert "http://127.0.0.1:9/f.xml" in good.read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # Through a symlink: the file it points to is replaced, keeping its mode; the link stays.
+    real = tmp_path / "dotfiles" / "feeds.opml"
+    real.parent.mkdir()
+    real.write_text("old")
+    real.chmod(0o600)
+    link = tmp_path / "feeds.opml"
+    link.symlink_to(real)
+    assert cli("export", str(link)).returncode == 0
+    assert link.is_symlink() and "f.xml" in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o600
+    # Not a regular file: written to directly.
+    assert cli("export", "/dev/null").returncode == 0
 
 
 def test_a_title_xml_cannot_hold_never_breaks_export(cli, db_path, tmp_path) -> None:
