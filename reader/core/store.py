@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from reader.core.sanitize import canonical_url
 from reader.errors import StoreBusy, StoreError
 from reader.models import (
     Analysis,
@@ -145,15 +146,29 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE id_high SET value = MAX(value, NEW.id) WHERE name = 'feeds';
     END;
     """,
-)
-
-MIGRATIONS += (
     # 6: a server's Retry-After that is longer than one refresh waits is kept, and the feed is
     # not asked again before then (unless named)
     """
     ALTER TABLE feeds ADD COLUMN retry_after REAL;
     """,
+    # 7: feed URLs stored as typed by an earlier version get the one spelling add and import
+    # now look for (HTTP://Example.com/feed#x is http://example.com/feed); a URL whose
+    # canonical spelling another feed already has is left as it is
+    """
+    UPDATE OR IGNORE feeds SET url = canonical_url(url) WHERE url != canonical_url(url);
+    """,
 )
+
+
+def _canonical_or_same(url: object) -> object:
+    """``canonical_url`` for SQL: what it cannot read is returned as it is."""
+    if not isinstance(url, str):
+        return url
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
+
 
 _NEXT_FEED_ID = (
     "(SELECT MAX(value, (SELECT COALESCE(MAX(id), 0) FROM feeds)) + 1 FROM id_high "
@@ -258,6 +273,7 @@ class Store:
             # not a temporary file created and deleted per transaction: a quarter less time
             # storing a refresh.
             self.db.execute("PRAGMA temp_store=MEMORY")
+            self.db.create_function("canonical_url", 1, _canonical_or_same, deterministic=True)
             self._migrate()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
@@ -386,6 +402,10 @@ class Store:
             rows = self._feed_rows("WHERE f.url = ?", (ref,))
         if not rows and not ref.endswith("/"):
             rows = self._feed_rows("WHERE f.url = ?", (ref + "/",))
+        if not rows:
+            canonical = _canonical_or_same(ref)  # HTTP://Example.com/feed#top
+            if canonical != ref:
+                rows = self._feed_rows("WHERE f.url = ?", (canonical,))
         return _feed_row(rows[0]) if rows else None
 
     def feeds(self) -> list[FeedRow]:

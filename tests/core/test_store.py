@@ -299,3 +299,28 @@ def test_a_legacy_key_never_takes_over_another_entrys_row(tmp_path: Path) -> Non
             "5": 0,
             "7": 0,
         }
+
+
+def test_urls_stored_as_typed_by_an_earlier_version_get_their_canonical_spelling(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        for url in (
+            "HTTPS://Example.com:443/Feed.xml#top",
+            "http://a.example/feed",
+            "http://A.example/feed",  # the same feed twice: left as it is, nothing lost
+        ):
+            store.db.execute("INSERT INTO feeds (url, created) VALUES (?, 0)", (url,))
+        store.db.execute("PRAGMA user_version = 6")
+    with Store(path) as store:
+        urls = [f.url for f in store.feeds()]
+        assert sorted(urls) == [
+            "http://A.example/feed",
+            "http://a.example/feed",
+            "https://example.com/Feed.xml",
+        ]
+        assert store.find_feed("https://example.com/Feed.xml") is not None
+        # and a feed is found by any spelling of its address
+        assert store.find_feed("HTTPS://EXAMPLE.com/Feed.xml#x") is not None
+        assert store.find_feed("https://example.com/feed.xml") is None  # path case matters
