@@ -126,12 +126,15 @@ def _decode_unlabelled(body: bytes) -> str:
         return body.decode(utf16, errors="replace")
     try:
         return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # only the last character was cut off
+            return body.decode("utf-8", errors="replace")
     text = body.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd")
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if non_ascii - replaced > replaced:  # more valid multi-byte characters than bad bytes
+    # cp1252 text almost never holds a valid UTF-8 sequence; a UTF-8 page with a stray byte
+    # holds at least as many valid ones as bad bytes.
+    if non_ascii - replaced >= replaced:
         return text
     return body.decode("cp1252", errors="replace")
 
@@ -205,6 +208,24 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed data"),
     (b"\x7fELF", "an executable"),
 )
+_NOT_TEXT = ("image/", "audio/", "video/", "font/", "model/")
+_NOT_TEXT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/zip",
+        "application/gzip",
+        "application/x-gzip",
+        "application/x-tar",
+        "application/x-7z-compressed",
+        "application/x-rar-compressed",
+        "application/vnd.rar",
+        "application/msword",
+        "application/epub+zip",
+        "application/x-executable",
+        "application/wasm",
+    }
+)
+_HTML_SNIFF_BYTES = 64 * 1024  # XHTML served as XML may open with a long comment
 _LOOKS_HTML = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|title|meta|p|div|article|main)[\s>/]", re.I
 )
@@ -215,24 +236,31 @@ _BINARY_MIN = 8  # a few stray control characters do not make a page binary
 
 
 def _page_kind(body: bytes, content_type: str | None, what: str) -> str:
-    """'html' or 'text'; ExtractError naming what the page is when it is neither."""
+    """'html' or 'text'; ExtractError naming what the page is when it is neither.
+
+    Only what is known not to be text is refused by its type (PDF, images, sound, video,
+    fonts, archives) or its first bytes; any other type, an unknown or malformed one
+    included (``application/octet-stream`` from a bucket, ``text/x-html``), is judged by
+    whether the bytes look like HTML, as browsers do.
+    """
     mime = (content_type or "").split(";")[0].strip().lower()
-    looks_html = _LOOKS_HTML.search(body[:SNIFF_BYTES]) is not None
-    if mime in _HTML_TYPES or mime in _SNIFFED_TYPES or (mime in _XML_TYPES and looks_html):
-        kind = "html"
-    elif mime == "text/plain":
-        kind = "html" if looks_html else "text"
-    else:
-        raise ExtractError(f"the {what} is {sanitize_line(mime, 60) or 'not text'}, not HTML")
-    for magic, name in _MAGIC:  # a PDF or an image served as text/html
+    if mime.startswith(_NOT_TEXT) or mime in _NOT_TEXT_TYPES:
+        raise ExtractError(f"the {what} is {sanitize_line(mime, 60)}, not HTML")
+    for magic, name in _MAGIC:  # a PDF or an image, whatever its Content-Type says
         if body.startswith(magic):
             raise ExtractError(f"the {what} is {name}, not HTML")
-    return kind
+    if mime in _HTML_TYPES or mime in _SNIFFED_TYPES:
+        return "html"
+    if _LOOKS_HTML.search(body[:_HTML_SNIFF_BYTES]):
+        return "html"
+    if mime.startswith("text/") and mime not in _XML_TYPES:
+        return "text"
+    raise ExtractError(f"the {what} is {sanitize_line(mime, 60) or 'not text'}, not HTML")
 
 
 def refuse_binary(text: str, what: str) -> None:
     """ExtractError when decoded text is binary data: control characters, or mostly U+FFFD."""
-    sample = text[:_BINARY_SAMPLE]
+    sample = text.rstrip("\x00")[:_BINARY_SAMPLE]  # some servers pad a page with NULs
     controls = len(_CONTROL.findall(sample))
     if controls >= _BINARY_MIN and controls > len(sample) * 0.01:
         raise ExtractError(f"the {what} holds binary data, not text")

@@ -136,6 +136,11 @@ def test_decode_unlabelled_utf8_with_a_stray_byte_or_a_cut_end_stays_utf8() -> N
     assert decode_html(stray, None) == text.replace("met", "m\ufffdt")
     cut = (text + "\u00e9").encode()[:-1]  # the size cap cut the last character in two
     assert decode_html(cut, None) == text + "\ufffd"
+    # As many valid characters as stray bytes, or only the end cut: still UTF-8.
+    page = "It\u2019s " + "plain words " * 200
+    assert decode_html(page.encode() + b" fin\xe9l", None) == page + " fin\ufffdl"
+    assert decode_html((page + "\u00e9").encode()[:-1], None) == page + "\ufffd"
+    assert decode_html(b"plain words " * 200 + "\u00e9".encode()[:1], None).endswith("\ufffd")
 
 
 @pytest.mark.parametrize(
@@ -641,7 +646,8 @@ _NOISE = random.Random(3).randbytes(20_000)
             "text/html; charset=utf-8",
             "the page is not valid text in its declared encoding",
         ),
-        (b"<html><p>x</p></html>", "application/octet-stream", "is application/octet-stream"),
+        (_NOISE, "application/octet-stream", "holds binary data|is application/octet-stream"),
+        (b"just some words", "application/octet-stream", "is application/octet-stream"),
         (b'{"a": 1}', "application/json", "the page is application/json, not HTML"),
     ],
     ids=[
@@ -653,6 +659,7 @@ _NOISE = random.Random(3).randbytes(20_000)
         "noise_plain",
         "fffd",
         "octet_stream",
+        "octet_stream_not_html",
         "json",
     ],
 )
@@ -673,6 +680,14 @@ def test_extract_page_reads_pages_that_only_look_odd() -> None:
         (page, "text/plain"),
         (page, None),
         (page.decode().encode("utf-16-le"), "text/html; charset=utf-16"),  # no BOM
+        # Types that are unknown, wrong or malformed are judged by the bytes, as browsers do.
+        (page, "application/octet-stream"),  # pages kept in a storage bucket
+        (page, "text/x-html"),
+        (page, "application/x-httpd-php"),
+        (page, "text/html charset=utf-8"),
+        (page, "html"),
+        (b"<?xml version='1.0'?><!--" + b"x" * 5000 + b"-->" + page, "text/xml"),
+        (page + b"\x00" * 3000, "text/html"),  # padded with NULs
     ]:
         got = extract_page(body, content_type, "http://a.example/x")
         assert "protected cycle lanes" in got.text, content_type
