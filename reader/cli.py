@@ -402,7 +402,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _open_store(args)
     data = build_opml(
-        [(f.url, f.title, f.site_url, list(f.tags)) for f in store.feeds()], "newsreader feeds"
+        # A feed never fetched shows its URL as its title: that is no title to export (an
+        # import would keep it as the user's name for the feed).
+        [
+            (f.url, "" if f.title == f.url else f.title, f.site_url, list(f.tags))
+            for f in store.feeds()
+        ],
+        "newsreader feeds",
     )
     if args.file:
         _write_file(Path(args.file), data)

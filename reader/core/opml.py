@@ -66,6 +66,8 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
                     if cat:
                         tags.add(cat)
                 url = canonical_url(xml_url)
+                if label in (xml_url, url):  # no name: the text is the address itself
+                    label = ""
                 if url in feeds:
                     old = feeds[url]
                     feeds[url] = OpmlFeed(
@@ -121,8 +123,10 @@ def build_opml(feeds: Iterable[tuple[str, str, str | None, Sequence[str]]], titl
             parent = groups[folder]
         # Stored text is sanitised at ingest; again here, so that nothing XML cannot hold
         # (stored by an older version) can make the whole export fail.
-        feed_title = sanitize_line(feed_title) or url
-        attrs = {"type": "rss", "text": feed_title, "title": feed_title, "xmlUrl": url}
+        feed_title = sanitize_line(feed_title)
+        attrs = {"type": "rss", "text": feed_title or url, "xmlUrl": url}
+        if feed_title:
+            attrs["title"] = feed_title
         if site_url:
             attrs["htmlUrl"] = site_url
         if rest:

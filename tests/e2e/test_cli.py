@@ -749,3 +749,16 @@ def test_a_long_retry_after_is_kept_until_its_time(cli, server, db_path) -> None
     assert cli("refresh", str(busy["id"]), "--no-full-text").returncode == 0
     assert len(server.hits("/busy.xml")) == 2
     assert _db_rows(db_path, f"SELECT retry_after FROM feeds WHERE id = {busy['id']}") == [(None,)]
+
+
+def test_a_feed_never_fetched_exports_no_title_to_keep(cli, server, tmp_path) -> None:
+    url = server.add("/feed.xml", rss(_items(server, 1), title="Its Own Title"))
+    assert cli("add", url, "--no-fetch").returncode == 0
+    out = tmp_path / "out.opml"
+    assert cli("export", str(out)).returncode == 0
+    assert "title=" not in out.read_text().split("<body>")[1]
+    other = {"NEWSREADER_DB": str(tmp_path / "other.db")}
+    assert cli("import", str(out), env=other).returncode == 0
+    assert cli("refresh", "--no-full-text", env=other).returncode == 0
+    listed = json.loads(cli("list", "--json", env=other).stdout)
+    assert [f["title"] for f in listed] == ["Its Own Title"]
