@@ -17,6 +17,7 @@ collected as warnings (the default is kept) so a typo never stops the reader.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -61,6 +62,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "auto_refresh_minutes": (int, float),
     "keymap": (dict,),
 }
+CONCURRENCY_MAX = 256
 _KEY_RE = re.compile(r"^[A-Za-z0-9_+\-,. ]{1,200}$")
 
 
@@ -99,9 +101,20 @@ def parse_config(text: str, source: str = "config") -> Config:
             if value < 1:
                 config.warnings.append(f"{source}: concurrency must be at least 1; default kept")
             else:
-                config.concurrency = min(int(value), 256)
+                if value > CONCURRENCY_MAX:
+                    config.warnings.append(
+                        f"{source}: concurrency {value} is more than {CONCURRENCY_MAX}; "
+                        f"{CONCURRENCY_MAX} used"
+                    )
+                config.concurrency = min(int(value), CONCURRENCY_MAX)
         elif key == "auto_refresh_minutes":
-            config.auto_refresh_minutes = max(0.0, float(value))
+            if not 0 <= value < math.inf:  # also nan
+                config.warnings.append(
+                    f"{source}: auto_refresh_minutes must be 0 (off) or a number of minutes; "
+                    "default kept"
+                )
+            else:
+                config.auto_refresh_minutes = float(value)
         else:
             setattr(config, key, value)
     return config
