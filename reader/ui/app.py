@@ -961,9 +961,14 @@ class NewsReaderApp(App[int]):
         for warning in self.config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=8)
         if self.config.auto_refresh_minutes > 0:
-            self.set_interval(self.config.auto_refresh_minutes * 60, self._auto_refresh)
+            self.set_interval(self.config.auto_refresh_minutes * 60, self.auto_refresh_all)
 
-    def _auto_refresh(self) -> None:
+    def auto_refresh_all(self) -> None:
+        """The ``auto_refresh_minutes`` timer: refresh every feed unless a refresh is running.
+
+        (Not ``_auto_refresh``: Textual's DOMNode sets an instance attribute of that name,
+        which hid the method and left the timer calling nothing.)
+        """
         if not self.main_screen.refreshing and self.main_screen.feeds:
             self.main_screen.run_refresh(None, "all feeds")
 
