@@ -49,6 +49,9 @@ from reader.ui.widgets.reading import ReadingPane
 from reader.ui.widgets.summary import SummaryPane
 
 POLL_SECONDS = 3.0
+WIDE_COLUMNS = 140
+"""From this width the three panes show side by side (the styles size them so the article
+keeps at least 60 columns); below it the list sits beside the article or the quotes."""
 FIRST_PAGE = 200
 """Rows read before the first paint: a screenful at any sane terminal height, in ~2 ms."""
 PAGE = 5000
@@ -115,7 +118,7 @@ class MainScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
-        (120, "-wide"),
+        (WIDE_COLUMNS, "-wide"),
     ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
