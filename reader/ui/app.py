@@ -819,11 +819,7 @@ class MainScreen(Screen[None]):
             if result is None:
                 return
             self.reload()
-            if result.already:
-                text = f"Already there: {line(result.title, 200)}"
-            else:
-                text = f"Added {line(result.title, 200)} ({plural(result.articles, 'article')})"
-            self.app.notify(text, markup=False)
+            self.app.notify(add_message(result), markup=False, timeout=15 if result.others else 5)
             self.select_feed(result.feed_id)
 
         self.app.push_screen(AddFeedDialog(add), done)
@@ -1012,6 +1008,26 @@ class NewsReaderApp(App[int]):
         self.main_screen.close_writer()
         if self.backend is not None:
             self.backend.close()
+
+
+OTHERS_SHOWN = 6
+"""Other feeds of a page listed in the add toast; the rest are counted."""
+
+
+def add_message(result: AddResult) -> str:
+    """What ``newsreader add`` prints, as plain text for a toast (never markup): what was
+    added, and the other feeds the page links to (one line each, sanitised)."""
+    if result.already:
+        text = f"Already there: {line(result.title, 200)}"
+    else:
+        text = f"Added {line(result.title, 200)} ({plural(result.articles, 'article')})"
+    if result.others:
+        text += "\nThe page also links to these feeds:"
+        for other in result.others[:OTHERS_SHOWN]:
+            text += f"\n  {line(other, 300)}"
+        if len(result.others) > OTHERS_SHOWN:
+            text += f"\n  and {len(result.others) - OTHERS_SHOWN} more (newsreader add URL)"
+    return text
 
 
 def key_names(keys: str) -> list[str]:
