@@ -28,6 +28,7 @@ from textual.keys import _character_to_key  # how Textual itself names a one-cha
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -111,6 +112,45 @@ class RefreshProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RefreshProgress)
+
+
+class ProgressThrottle:
+    """The refresh's progress callback: at most one status update per ``interval``, and the
+    latest one skipped is always sent ``interval`` later (a slow feed holding the refresh once
+    left "1/7 feeds" on screen while the other six had finished). Runs on the event loop."""
+
+    def __init__(self, screen: Screen[None], interval: float = 0.1) -> None:
+        self.screen = screen
+        self.interval = interval
+        self.last = 0.0
+        self.pending: RefreshProgress | None = None
+        self.timer: Timer | None = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        message = RefreshProgress(phase, done, total)
+        wait = self.last + self.interval - time.monotonic()
+        if done == total or wait <= 0:
+            self._send(message)
+            return
+        self.pending = message
+        if self.timer is None:
+            self.timer = self.screen.set_timer(wait, self._send_pending)
+
+    def _send(self, message: RefreshProgress) -> None:
+        self.stop()
+        self.last = time.monotonic()
+        self.screen.post_message(message)
+
+    def _send_pending(self) -> None:
+        self.timer = None
+        if self.pending is not None:
+            self._send(self.pending)
+
+    def stop(self) -> None:
+        self.pending = None
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
 
 
 class MainScreen(Screen[None]):
@@ -343,9 +383,9 @@ class MainScreen(Screen[None]):
         return "No articles here yet. Press R to refresh."
 
     def poll(self) -> None:
-        """Pick up what another process (``newsreader refresh``) wrote."""
-        if self.refreshing:
-            return
+        """Pick up what another process (``newsreader refresh``) wrote, and during a long
+        refresh of our own what it has stored so far (the list keeps its cursor, the reading
+        pane its article)."""
         counts = self.store.counts()
         if (counts["feeds"], counts["articles"]) != (
             self.counts.get("feeds"),
@@ -881,14 +921,7 @@ class MainScreen(Screen[None]):
     async def refresh_worker(self, ids: list[int] | None) -> None:
         assert self.backend is not None
         db_path = self.store.path
-        last = [0.0]
-
-        def progress(phase: str, done: int, total: int) -> None:
-            now = time.monotonic()
-            if done == total or now - last[0] > 0.1:
-                last[0] = now
-                self.post_message(RefreshProgress(phase, done, total))
-
+        progress = ProgressThrottle(self)
         try:
             # In a child process: the refresh's CPU never competes with the keys for the GIL.
             summary: RefreshSummary | None = await refresh_in_child(
@@ -898,6 +931,7 @@ class MainScreen(Screen[None]):
             self.app.notify(line(str(exc), 300), title="Refresh", severity="error", markup=False)
             summary = None
         finally:
+            progress.stop()
             self.refreshing = False
             self.progress_text = ""
         self.reload()
@@ -910,6 +944,8 @@ class MainScreen(Screen[None]):
 
     @on(RefreshProgress)
     def refresh_progress(self, event: RefreshProgress) -> None:
+        if not self.refreshing:  # a late one, after the refresh ended
+            return
         what = "feeds" if event.phase == "feeds" else "pages"
         self.progress_text = f"Refreshing: {event.done}/{event.total} {what}"
         self.update_status()
