@@ -391,9 +391,24 @@ class MainScreen(Screen[None]):
             self.counts.get("feeds"),
             self.counts.get("articles"),
         ):
+            self._close_if_removed()
             self.reload()
         elif counts != self.counts:
             self.refresh_counts()
+
+    def _close_if_removed(self) -> None:
+        """Clear the reading pane when the article on it is gone from the database (another
+        instance removed its feed): ``s`` and ``m`` on it would do nothing and say nothing."""
+        opened = self.opened
+        if opened is None or self.store.article(opened.id) is not None:
+            return
+        self.close_article()
+        self.app.notify(
+            f"{line(opened.title, 120) or 'The article'} was removed "
+            f"(its feed {line(opened.feed_title, 80)} is gone).",
+            severity="warning",
+            markup=False,
+        )
 
     class CountsRead(Message):
         """The counts and the feeds' numbers, read off the UI thread."""
