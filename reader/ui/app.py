@@ -9,10 +9,12 @@ unextracted article) goes to the ``Backend`` thread, awaited from thin workers.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import dataclasses
 import functools
 import gc
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -995,8 +997,11 @@ class NewsReaderApp(App[int]):
         self.backend = backend
         self.clock = clock
         self.main_screen = MainScreen(store, backend, clock)
+        self._signals: list[int] = []
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            self._catch_signals()
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
@@ -1012,6 +1017,21 @@ class NewsReaderApp(App[int]):
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=8)
         if self.config.auto_refresh_minutes > 0:
             self.set_interval(self.config.auto_refresh_minutes * 60, self.auto_refresh_all)
+
+    def _catch_signals(self) -> None:
+        """End the app cleanly on SIGHUP (the terminal closed) and SIGTERM: the terminal is
+        restored and whatever ``run_app`` opened is closed (``--demo`` removes its folder)."""
+        loop = asyncio.get_running_loop()
+        for signum in (getattr(signal, "SIGHUP", None), signal.SIGTERM):
+            if signum is None:
+                continue
+            try:
+                loop.add_signal_handler(
+                    signum, functools.partial(self.exit, return_code=128 + signum)
+                )
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, not main thread
+                continue
+            self._signals.append(signum)
 
     def auto_refresh_all(self) -> None:
         """The ``auto_refresh_minutes`` timer: refresh every feed unless a refresh is running.
@@ -1056,6 +1076,10 @@ class NewsReaderApp(App[int]):
         return warnings
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
         self.main_screen.close_writer()
         if self.backend is not None:
             self.backend.close()
