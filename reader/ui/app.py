@@ -43,6 +43,7 @@ from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote, plural
 from reader.ui.backend import Backend
 from reader.ui.browser import open_in_browser
 from reader.ui.commands import ReaderCommands
+from reader.ui.keys import normalize_keys
 from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
 from reader.ui.text import Clock, line
@@ -1010,6 +1011,7 @@ class NewsReaderApp(App[int]):
         unknown = sorted(set(self.config.keymap) - known)
         for binding_id in unknown:
             self.config.warnings.append(f"keymap: no binding with the id {line(binding_id, 60)!r}")
+        self.config.keymap = self.normalized_keymap()
         self.set_keymap({k: v for k, v in self.config.keymap.items() if k in known})
         self.config.warnings.extend(self.keymap_conflicts())
         self.push_screen(self.main_screen)
@@ -1041,6 +1043,22 @@ class NewsReaderApp(App[int]):
         """
         if not self.main_screen.refreshing and self.main_screen.feeds:
             self.main_screen.run_refresh(None, "all feeds")
+
+    def normalized_keymap(self) -> dict[str, str]:
+        """The config's keymap with keys named as Textual names them (``?`` is
+        ``question_mark``, ``F1`` is ``f1``); a warning for each key that no terminal sends
+        under that name, and an entry with none left is ignored (the default keys stay)."""
+        keymap: dict[str, str] = {}
+        for binding_id, keys in self.config.keymap.items():
+            names, unknown = normalize_keys(keys)
+            for key in unknown:
+                self.config.warnings.append(
+                    f"keymap: {line(binding_id, 60)} = {line(key, 30)!r} is not a key name "
+                    "(try ? / f1 ctrl+p pagedown); it is ignored"
+                )
+            if names:
+                keymap[binding_id] = names
+        return keymap
 
     def help_rows(self) -> list[tuple[str, str, str]]:
         """(keys, description, binding id) for every binding, with the user's keymap applied."""
