@@ -21,7 +21,7 @@ from textual.visual import Padding, Visual
 
 from reader.core.sanitize import is_web_url
 from reader.models import ArticleDetail, Quote
-from reader.ui.text import body, full_date, line
+from reader.ui.text import body, full_date, line, narrow_emoji
 
 WELCOME_READING = "Select an article and press enter to read it here."
 HIGHLIGHT = "reverse bold"
@@ -31,12 +31,13 @@ def quote_span(text: str, quote: Quote) -> tuple[int, int] | None:
     """Where ``quote`` sits in ``text``: its stored offsets if they still match, else a search."""
     if 0 <= quote.start < quote.end <= len(text) and text[quote.start : quote.end] == quote.text:
         return quote.start, quote.end
-    if not quote.text:
+    needle = narrow_emoji(quote.text)  # as the text on screen has it
+    if not needle:
         return None
-    found = text.find(quote.text, max(0, quote.start - 200))
+    found = text.find(needle, max(0, quote.start - 200))
     if found < 0:
-        found = text.find(quote.text)
-    return (found, found + len(quote.text)) if found >= 0 else None
+        found = text.find(needle)
+    return (found, found + len(needle)) if found >= 0 else None
 
 
 @dataclass(slots=True)
