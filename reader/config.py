@@ -63,7 +63,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "keymap": (dict,),
 }
 CONCURRENCY_MAX = 256
-_KEY_RE = re.compile(r"^[A-Za-z0-9_+\-,. ]{1,200}$")
+_KEY_RE = re.compile(r"^[!-~ ]{1,200}$")  # printable ASCII: "?", "/"; the UI checks names
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:

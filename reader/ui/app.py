@@ -9,10 +9,12 @@ unextracted article) goes to the ``Backend`` thread, awaited from thin workers.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import dataclasses
 import functools
 import gc
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -28,6 +30,7 @@ from textual.keys import _character_to_key  # how Textual itself names a one-cha
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -40,6 +43,7 @@ from reader.models import ArticleDetail, ArticleRow, FeedRow, Quote, plural
 from reader.ui.backend import Backend
 from reader.ui.browser import open_in_browser
 from reader.ui.commands import ReaderCommands
+from reader.ui.keys import normalize_keys
 from reader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from reader.ui.screens.help import HelpScreen
 from reader.ui.text import Clock, line
@@ -49,6 +53,9 @@ from reader.ui.widgets.reading import ReadingPane
 from reader.ui.widgets.summary import SummaryPane
 
 POLL_SECONDS = 3.0
+WIDE_COLUMNS = 140
+"""From this width the three panes show side by side (the styles size them so the article
+keeps at least 60 columns); below it the list sits beside the article or the quotes."""
 FIRST_PAGE = 200
 """Rows read before the first paint: a screenful at any sane terminal height, in ~2 ms."""
 PAGE = 5000
@@ -110,12 +117,51 @@ class RefreshProgress(Message):
         return isinstance(message, RefreshProgress)
 
 
+class ProgressThrottle:
+    """The refresh's progress callback: at most one status update per ``interval``, and the
+    latest one skipped is always sent ``interval`` later (a slow feed holding the refresh once
+    left "1/7 feeds" on screen while the other six had finished). Runs on the event loop."""
+
+    def __init__(self, screen: Screen[None], interval: float = 0.1) -> None:
+        self.screen = screen
+        self.interval = interval
+        self.last = 0.0
+        self.pending: RefreshProgress | None = None
+        self.timer: Timer | None = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        message = RefreshProgress(phase, done, total)
+        wait = self.last + self.interval - time.monotonic()
+        if done == total or wait <= 0:
+            self._send(message)
+            return
+        self.pending = message
+        if self.timer is None:
+            self.timer = self.screen.set_timer(wait, self._send_pending)
+
+    def _send(self, message: RefreshProgress) -> None:
+        self.stop()
+        self.last = time.monotonic()
+        self.screen.post_message(message)
+
+    def _send_pending(self) -> None:
+        self.timer = None
+        if self.pending is not None:
+            self._send(self.pending)
+
+    def stop(self) -> None:
+        self.pending = None
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+
+
 class MainScreen(Screen[None]):
     """Feed filter and list, reading pane, summary pane, status line and footer."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
-        (120, "-wide"),
+        (WIDE_COLUMNS, "-wide"),
     ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -340,17 +386,32 @@ class MainScreen(Screen[None]):
         return "No articles here yet. Press R to refresh."
 
     def poll(self) -> None:
-        """Pick up what another process (``newsreader refresh``) wrote."""
-        if self.refreshing:
-            return
+        """Pick up what another process (``newsreader refresh``) wrote, and during a long
+        refresh of our own what it has stored so far (the list keeps its cursor, the reading
+        pane its article)."""
         counts = self.store.counts()
         if (counts["feeds"], counts["articles"]) != (
             self.counts.get("feeds"),
             self.counts.get("articles"),
         ):
+            self._close_if_removed()
             self.reload()
         elif counts != self.counts:
             self.refresh_counts()
+
+    def _close_if_removed(self) -> None:
+        """Clear the reading pane when the article on it is gone from the database (another
+        instance removed its feed): ``s`` and ``m`` on it would do nothing and say nothing."""
+        opened = self.opened
+        if opened is None or self.store.article(opened.id) is not None:
+            return
+        self.close_article()
+        self.app.notify(
+            f"{line(opened.title, 120) or 'The article'} was removed "
+            f"(its feed {line(opened.feed_title, 80)} is gone).",
+            severity="warning",
+            markup=False,
+        )
 
     class CountsRead(Message):
         """The counts and the feeds' numbers, read off the UI thread."""
@@ -816,11 +877,7 @@ class MainScreen(Screen[None]):
             if result is None:
                 return
             self.reload()
-            if result.already:
-                text = f"Already there: {line(result.title, 200)}"
-            else:
-                text = f"Added {line(result.title, 200)} ({plural(result.articles, 'article')})"
-            self.app.notify(text, markup=False)
+            self.app.notify(add_message(result), markup=False, timeout=15 if result.others else 5)
             self.select_feed(result.feed_id)
 
         self.app.push_screen(AddFeedDialog(add), done)
@@ -882,14 +939,7 @@ class MainScreen(Screen[None]):
     async def refresh_worker(self, ids: list[int] | None) -> None:
         assert self.backend is not None
         db_path = self.store.path
-        last = [0.0]
-
-        def progress(phase: str, done: int, total: int) -> None:
-            now = time.monotonic()
-            if done == total or now - last[0] > 0.1:
-                last[0] = now
-                self.post_message(RefreshProgress(phase, done, total))
-
+        progress = ProgressThrottle(self)
         try:
             # In a child process: the refresh's CPU never competes with the keys for the GIL.
             summary: RefreshSummary | None = await refresh_in_child(
@@ -899,6 +949,7 @@ class MainScreen(Screen[None]):
             self.app.notify(line(str(exc), 300), title="Refresh", severity="error", markup=False)
             summary = None
         finally:
+            progress.stop()
             self.refreshing = False
             self.progress_text = ""
         self.reload()
@@ -911,6 +962,8 @@ class MainScreen(Screen[None]):
 
     @on(RefreshProgress)
     def refresh_progress(self, event: RefreshProgress) -> None:
+        if not self.refreshing:  # a late one, after the refresh ended
+            return
         what = "feeds" if event.phase == "feeds" else "pages"
         self.progress_text = f"Refreshing: {event.done}/{event.total} {what}"
         self.update_status()
@@ -945,8 +998,11 @@ class NewsReaderApp(App[int]):
         self.backend = backend
         self.clock = clock
         self.main_screen = MainScreen(store, backend, clock)
+        self._signals: list[int] = []
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            self._catch_signals()
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
@@ -955,17 +1011,54 @@ class NewsReaderApp(App[int]):
         unknown = sorted(set(self.config.keymap) - known)
         for binding_id in unknown:
             self.config.warnings.append(f"keymap: no binding with the id {line(binding_id, 60)!r}")
+        self.config.keymap = self.normalized_keymap()
         self.set_keymap({k: v for k, v in self.config.keymap.items() if k in known})
         self.config.warnings.extend(self.keymap_conflicts())
         self.push_screen(self.main_screen)
         for warning in self.config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=8)
         if self.config.auto_refresh_minutes > 0:
-            self.set_interval(self.config.auto_refresh_minutes * 60, self._auto_refresh)
+            self.set_interval(self.config.auto_refresh_minutes * 60, self.auto_refresh_all)
 
-    def _auto_refresh(self) -> None:
+    def _catch_signals(self) -> None:
+        """End the app cleanly on SIGHUP (the terminal closed) and SIGTERM: the terminal is
+        restored and whatever ``run_app`` opened is closed (``--demo`` removes its folder)."""
+        loop = asyncio.get_running_loop()
+        for signum in (getattr(signal, "SIGHUP", None), signal.SIGTERM):
+            if signum is None:
+                continue
+            try:
+                loop.add_signal_handler(
+                    signum, functools.partial(self.exit, return_code=128 + signum)
+                )
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, not main thread
+                continue
+            self._signals.append(signum)
+
+    def auto_refresh_all(self) -> None:
+        """The ``auto_refresh_minutes`` timer: refresh every feed unless a refresh is running.
+
+        (Not ``_auto_refresh``: Textual's DOMNode sets an instance attribute of that name,
+        which hid the method and left the timer calling nothing.)
+        """
         if not self.main_screen.refreshing and self.main_screen.feeds:
             self.main_screen.run_refresh(None, "all feeds")
+
+    def normalized_keymap(self) -> dict[str, str]:
+        """The config's keymap with keys named as Textual names them (``?`` is
+        ``question_mark``, ``F1`` is ``f1``); a warning for each key that no terminal sends
+        under that name, and an entry with none left is ignored (the default keys stay)."""
+        keymap: dict[str, str] = {}
+        for binding_id, keys in self.config.keymap.items():
+            names, unknown = normalize_keys(keys)
+            for key in unknown:
+                self.config.warnings.append(
+                    f"keymap: {line(binding_id, 60)} = {line(key, 30)!r} is not a key name "
+                    "(try ? / f1 ctrl+p pagedown); it is ignored"
+                )
+            if names:
+                keymap[binding_id] = names
+        return keymap
 
     def help_rows(self) -> list[tuple[str, str, str]]:
         """(keys, description, binding id) for every binding, with the user's keymap applied."""
@@ -1001,9 +1094,33 @@ class NewsReaderApp(App[int]):
         return warnings
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
         self.main_screen.close_writer()
         if self.backend is not None:
             self.backend.close()
+
+
+OTHERS_SHOWN = 6
+"""Other feeds of a page listed in the add toast; the rest are counted."""
+
+
+def add_message(result: AddResult) -> str:
+    """What ``newsreader add`` prints, as plain text for a toast (never markup): what was
+    added, and the other feeds the page links to (one line each, sanitised)."""
+    if result.already:
+        text = f"Already there: {line(result.title, 200)}"
+    else:
+        text = f"Added {line(result.title, 200)} ({plural(result.articles, 'article')})"
+    if result.others:
+        text += "\nThe page also links to these feeds:"
+        for other in result.others[:OTHERS_SHOWN]:
+            text += f"\n  {line(other, 300)}"
+        if len(result.others) > OTHERS_SHOWN:
+            text += f"\n  and {len(result.others) - OTHERS_SHOWN} more (newsreader add URL)"
+    return text
 
 
 def key_names(keys: str) -> list[str]:

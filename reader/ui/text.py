@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rich.cells import get_character_cell_size
 from textual.content import Content
 
 from reader.core.sanitize import sanitize, sanitize_line
@@ -12,20 +13,43 @@ from reader.core.sanitize import sanitize, sanitize_line
 Clock = Callable[[], float]
 
 
+VS16 = "\ufe0f"
+"""VARIATION SELECTOR-16: draw the character before it as an emoji (two cells)."""
+
+
+def narrow_emoji(text: str) -> str:
+    """``text`` without the U+FE0F that follow a character Textual counts one cell wide.
+
+    A terminal draws "❤️" (U+2764 U+FE0F) as a two-cell emoji while Textual counts it one
+    cell, which pushed the rest of the row (and its border) one cell right. Without the
+    selector both draw and count one cell ("❤"). Only for display: the stored text keeps it.
+    """
+    if VS16 not in text:
+        return text
+    kept: list[str] = []
+    previous = 0
+    for character in text:
+        if character == VS16 and previous == 1:
+            continue
+        kept.append(character)
+        previous = get_character_cell_size(character)
+    return "".join(kept)
+
+
 def line(text: str | None, limit: int = 1024) -> str:
     """One sanitised line of untrusted text (title, name, feed, error)."""
-    return sanitize_line(text, limit)
+    return narrow_emoji(sanitize_line(text, limit))
 
 
 def content(text: str | None, style: str = "") -> Content:
     """Untrusted text as literal Content (never parsed as markup), optionally styled."""
-    result = Content(sanitize_line(text))
+    result = Content(line(text))
     return result.stylize(style) if style else result
 
 
 def body(text: str | None) -> str:
     """Untrusted multi-line text, sanitised (newlines kept)."""
-    return sanitize(text)
+    return narrow_emoji(sanitize(text))
 
 
 def short_date(stamp: float, now: float) -> str:

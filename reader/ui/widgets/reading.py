@@ -21,7 +21,7 @@ from textual.visual import Padding, Visual
 
 from reader.core.sanitize import is_web_url
 from reader.models import ArticleDetail, Quote
-from reader.ui.text import body, full_date, line
+from reader.ui.text import body, full_date, line, narrow_emoji
 
 WELCOME_READING = "Select an article and press enter to read it here."
 HIGHLIGHT = "reverse bold"
@@ -31,12 +31,13 @@ def quote_span(text: str, quote: Quote) -> tuple[int, int] | None:
     """Where ``quote`` sits in ``text``: its stored offsets if they still match, else a search."""
     if 0 <= quote.start < quote.end <= len(text) and text[quote.start : quote.end] == quote.text:
         return quote.start, quote.end
-    if not quote.text:
+    needle = narrow_emoji(quote.text)  # as the text on screen has it
+    if not needle:
         return None
-    found = text.find(quote.text, max(0, quote.start - 200))
+    found = text.find(needle, max(0, quote.start - 200))
     if found < 0:
-        found = text.find(quote.text)
-    return (found, found + len(quote.text)) if found >= 0 else None
+        found = text.find(needle)
+    return (found, found + len(needle)) if found >= 0 else None
 
 
 @dataclass(slots=True)
@@ -71,8 +72,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self._text = ""
         self._blocks: list[_Block] = [_Block(Content(WELCOME_READING))]
         self._lines: list[tuple[int, int]] = []  # (block, line in block) per pane line
-        self._width = 0
+        self._width = 0  # the width the blocks' strips were rendered at; 0: not rendered
         self._stale = False
+        self._scroll_after_render: float | None = None
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -91,11 +93,15 @@ class ReadingPane(ScrollView, can_focus=True):
         y = self.scroll_y
         self.set_reactive(ReadingPane.article, article)
         self._build()
-        self.scroll_to(y=y, animate=False, immediate=True)
+        if self._width:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        else:  # hidden (narrow layout, quotes shown): scroll back once it is drawn again
+            self._scroll_after_render = y
 
     def watch_article(self, article: ArticleDetail | None) -> None:
         self.highlighted = None
         self._text = body(article.text) if article is not None else ""
+        self._scroll_after_render = None
         self._build()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
@@ -103,7 +109,11 @@ class ReadingPane(ScrollView, can_focus=True):
         self._build()
 
     def _build(self) -> None:
-        """Split the article into blocks; render them at the current width."""
+        """Split the article into blocks; render them at the current width.
+
+        A hidden pane has no width: its blocks stay unrendered (and it shows no lines) until
+        it is shown again, when ``on_resize``/``on_show``/``render_line`` render them.
+        """
         article = self.article
         blank = Content("")
         if article is None:
@@ -181,22 +191,38 @@ class ReadingPane(ScrollView, can_focus=True):
         ]
 
     def _render_blocks(self) -> None:
-        """Render every block at the pane's width (when it has one) and size the scroll area."""
+        """Render every block at the pane's width and size the scroll area.
+
+        The lines always describe the current blocks: with no width (the pane is hidden) there
+        are none until the pane is shown and rendered, never lines of blocks replaced since.
+        """
         width = self.scrollable_content_region.width
-        if width <= 0:
-            return
-        self._width = width
         lines: list[tuple[int, int]] = []
-        for index, block in enumerate(self._blocks):
-            self._render_block(block, width)
-            lines.extend((index, n) for n in range(len(block.strips)))
+        if width <= 0 or not self.display:
+            self._width = 0
+            for block in self._blocks:
+                block.strips = []
+        else:
+            self._width = width
+            for index, block in enumerate(self._blocks):
+                self._render_block(block, width)
+                lines.extend((index, n) for n in range(len(block.strips)))
         self._lines = lines
-        self.virtual_size = Size(width, len(lines))
+        self.virtual_size = Size(max(width, 0), len(lines))
         self.refresh()
+        if self._width and self._scroll_after_render is not None:
+            y, self._scroll_after_render = self._scroll_after_render, None
+            self.call_after_refresh(self.scroll_to, y=y, animate=False)
+
+    def _render_if_needed(self) -> None:
+        if self.scrollable_content_region.width != self._width or not self._width:
+            self._render_blocks()
 
     def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self._width:
-            self._render_blocks()
+        self._render_if_needed()
+
+    def on_show(self) -> None:
+        self._render_if_needed()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -217,7 +243,13 @@ class ReadingPane(ScrollView, can_focus=True):
         if not 0 <= line_no < len(self._lines):
             return Strip.blank(width, self.rich_style)
         block, n = self._lines[line_no]
-        strip = self._blocks[block].strips[n]
+        strips = self._blocks[block].strips if 0 <= block < len(self._blocks) else []
+        if not 0 <= n < len(strips):  # not rendered yet: drawn once the pane has its width
+            if not self._stale and self.is_mounted:
+                self._stale = True
+                self.call_later(self._rerender)
+            return Strip.blank(width, self.rich_style)
+        strip = strips[n]
         return strip if strip.cell_length == width else strip.crop_extend(0, width, None)
 
     # -- quotes and paging --------------------------------------------------------------------
