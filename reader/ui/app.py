@@ -386,9 +386,14 @@ class MainScreen(Screen[None]):
         return "No articles here yet. Press R to refresh."
 
     def poll(self) -> None:
-        """Pick up what another process (``newsreader refresh``) wrote, and during a long
-        refresh of our own what it has stored so far (the list keeps its cursor, the reading
-        pane its article)."""
+        """Pick up what another process (``newsreader refresh``) wrote.
+
+        Not during a refresh of our own: each tick would reload the whole list, and at
+        100,000 articles that held the keys up to 850 ms every few seconds (``j`` p95 328 ms
+        during a refresh against 48 ms); the list reloads once, when the refresh ends.
+        """
+        if self.refreshing:
+            return
         counts = self.store.counts()
         if (counts["feeds"], counts["articles"]) != (
             self.counts.get("feeds"),

@@ -109,3 +109,52 @@ async def test_s_while_hidden_keeps_the_reading_place(sample_store, app_for) -> 
                 break
         assert screen.opened is not None and screen.opened.starred
         assert screen.reading.scroll_y == y
+
+
+async def test_a_quote_chosen_while_the_article_is_hidden_is_scrolled_to(tmp_path, app_for) -> None:
+    from reader.core.pipeline import analyze_text
+    from reader.core.store import Store
+    from reader.models import ParsedEntry
+    from reader.ui.widgets.summary import SummaryPane
+
+    filler = "\n\n".join(f"Paragraph {i} of filler, saying nothing much at all." for i in range(60))
+    text = "\u201cWe start today,\u201d said Maria Lopez.\n\n" + filler
+    text += "\n\n\u201cWe end tonight,\u201d said Tom Becker."
+    store = Store(tmp_path / "long.db")
+    feed = store.add_feed("https://a.example/rss", "A")
+    store.store_entries(feed, [ParsedEntry("1", "guid", "T", None, None, 1.7e9, None, text)])
+    app = app_for(store)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = main(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("i")
+            await pilot.pause()
+            assert not screen.reading.display
+            last = max(analyze_text(text).quotes, key=lambda q: q.start)
+            screen.summary.post_message(SummaryPane.QuoteChosen(last, None))
+            await pilot.pause(0.3)
+            await pilot.pause()
+            assert screen.reading.display and screen.reading.scroll_y > 0
+            assert "We end tonight" in reading_text(screen)
+    finally:
+        store.close()
+
+
+def test_quote_offsets_still_point_at_the_quote_after_emoji_selectors_are_dropped() -> None:
+    from reader.core.pipeline import analyze_text
+    from reader.ui.text import body
+    from reader.ui.widgets.reading import quote_span
+
+    text = (
+        "Fans \u2764\ufe0f the plan. " * 300
+        + "\u201cIt works,\u201d said Maria Lopez. Asked again, "
+        + "\u201cIt works,\u201d said Tom Becker."
+    )
+    shown = body(text)
+    quotes = analyze_text(text).quotes
+    assert len(quotes) == 2
+    for quote in quotes:
+        expected = quote.start - text[: quote.start].count("\ufe0f")
+        assert quote_span(shown, quote, text) == (expected, expected + len(quote.text))

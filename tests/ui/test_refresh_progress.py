@@ -36,7 +36,7 @@ def slow_feed(server, path: str, release: threading.Event) -> str:
     return server.url(path)
 
 
-async def test_progress_and_articles_show_while_a_slow_feed_holds_the_refresh(
+async def test_progress_shows_while_a_slow_feed_holds_the_refresh(
     tmp_path, app_for, server, monkeypatch
 ) -> None:
     monkeypatch.setattr(app_module, "POLL_SECONDS", 0.3)
@@ -54,22 +54,14 @@ async def test_progress_and_articles_show_while_a_slow_feed_holds_the_refresh(
             await pilot.press("R")
             await wait_for(pilot, lambda: "Refreshing: 3/4 feeds" in status_text(screen))
             assert screen.refreshing
-            # the list shows the feeds done so far, before the refresh ends
-            await wait_for(pilot, lambda: len(screen.article_list.rows) == 6)
-            assert screen.refreshing
-            screen.article_list.move_to(3)
-            keep = screen.article_list.current
-            await pilot.press("enter")
-            await pilot.pause()
-            opened = screen.opened
-            assert keep is not None and opened is not None and opened.id == keep.id
+            # The list is not reloaded while the refresh runs (a whole reload every tick
+            # stalled the keys at 100,000 articles), but once, at its end.
+            await pilot.pause(1.0)
+            assert screen.refreshing and len(screen.article_list.rows) == 0
             release.set()
             await wait_for(pilot, lambda: not screen.refreshing, timeout=30)
-            await pilot.pause(0.5)
+            await wait_for(pilot, lambda: len(screen.article_list.rows) == 6)  # 3 feeds x 2
             assert "Refreshing" not in status_text(screen)
-            assert screen.article_list.current is not None
-            assert screen.article_list.current.id == keep.id
-            assert screen.opened is not None and screen.opened.id == keep.id
     finally:
         release.set()
         store.close()

@@ -19,18 +19,28 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Padding, Visual
 
-from reader.core.sanitize import is_web_url
+from reader.core.sanitize import is_web_url, sanitize
 from reader.models import ArticleDetail, Quote
-from reader.ui.text import body, full_date, line, narrow_emoji
+from reader.ui.text import full_date, line, narrow_emoji
 
 WELCOME_READING = "Select an article and press enter to read it here."
 HIGHLIGHT = "reverse bold"
 
 
-def quote_span(text: str, quote: Quote) -> tuple[int, int] | None:
-    """Where ``quote`` sits in ``text``: its stored offsets if they still match, else a search."""
-    if 0 <= quote.start < quote.end <= len(text) and text[quote.start : quote.end] == quote.text:
-        return quote.start, quote.end
+def quote_span(text: str, quote: Quote, stored: str | None = None) -> tuple[int, int] | None:
+    """Where ``quote`` sits in ``text`` (as shown): its stored offsets if they still match, else
+    a search.
+
+    ``stored`` is the text the offsets count in, when ``text`` is that text with some U+FE0F
+    left out (``narrow_emoji``): the offsets are then moved back by the selectors dropped
+    before them, so a quote after an emoji is still found where it is, not at an earlier copy.
+    """
+    start, end = quote.start, quote.end
+    if stored is not None and stored != text and stored[start:end] == quote.text:
+        start = len(narrow_emoji(stored[:start]))
+        end = start + len(narrow_emoji(quote.text))
+    if 0 <= start < end <= len(text) and text[start:end] == narrow_emoji(quote.text):
+        return start, end
     needle = narrow_emoji(quote.text)  # as the text on screen has it
     if not needle:
         return None
@@ -70,11 +80,13 @@ class ReadingPane(ScrollView, can_focus=True):
         self.highlighted: Quote | None = None
         self.note_text = ""
         self._text = ""
+        self._stored = ""  # the article text the quotes' offsets count in
         self._blocks: list[_Block] = [_Block(Content(WELCOME_READING))]
         self._lines: list[tuple[int, int]] = []  # (block, line in block) per pane line
         self._width = 0  # the width the blocks' strips were rendered at; 0: not rendered
         self._stale = False
         self._scroll_after_render: float | None = None
+        self._scroll_to_quote: tuple[int, int] | None = None  # chosen while hidden
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -100,8 +112,10 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def watch_article(self, article: ArticleDetail | None) -> None:
         self.highlighted = None
-        self._text = body(article.text) if article is not None else ""
+        self._stored = sanitize(article.text) if article is not None else ""
+        self._text = narrow_emoji(self._stored)  # as body() shows it
         self._scroll_after_render = None
+        self._scroll_to_quote = None
         self._build()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
@@ -140,7 +154,7 @@ class ReadingPane(ScrollView, can_focus=True):
         """``text`` (found at ``offset`` in the article text) with the highlight if it has it."""
         result = Content(text)
         if self.highlighted is not None:
-            span = quote_span(self._text, self.highlighted)
+            span = quote_span(self._text, self.highlighted, self._stored)
             if span is not None:
                 start, end = max(span[0], offset), min(span[1], offset + len(text))
                 if start < end:
@@ -213,6 +227,9 @@ class ReadingPane(ScrollView, can_focus=True):
         if self._width and self._scroll_after_render is not None:
             y, self._scroll_after_render = self._scroll_after_render, None
             self.call_after_refresh(self.scroll_to, y=y, animate=False)
+        if self._width and self._scroll_to_quote is not None:
+            target, self._scroll_to_quote = self._scroll_to_quote, None
+            self.call_after_refresh(self._scroll_to_span, *target)
 
     def _render_if_needed(self) -> None:
         if self.scrollable_content_region.width != self._width or not self._width:
@@ -256,10 +273,12 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def highlight_quote(self, quote: Quote) -> bool:
         """Mark ``quote`` and scroll so it is near the top; False when it is not in the text."""
-        span = quote_span(self._text, quote)
+        span = quote_span(self._text, quote, self._stored)
         if span is None:
             return False
-        previous = quote_span(self._text, self.highlighted) if self.highlighted else None
+        previous = (
+            quote_span(self._text, self.highlighted, self._stored) if self.highlighted else None
+        )
         self.highlighted = quote
         touched = [span] + ([previous] if previous else [])
         target_line: int | None = None
@@ -281,7 +300,10 @@ class ReadingPane(ScrollView, can_focus=True):
         else:
             self.refresh()
         if target_line is not None:
-            self.call_after_refresh(self._scroll_to_span, target_line, span[0])
+            if self._width:
+                self.call_after_refresh(self._scroll_to_span, target_line, span[0])
+            else:  # hidden (narrow layout, quotes shown): scroll once it is drawn again
+                self._scroll_to_quote = (target_line, span[0])
         return True
 
     def _scroll_to_span(self, block_index: int, offset: int) -> None:
