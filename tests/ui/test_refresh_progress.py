@@ -82,12 +82,14 @@ async def test_the_throttle_always_sends_the_latest(sample_store, app_for, gap) 
             return original(message)  # type: ignore[arg-type]
 
         screen.post_message = record  # type: ignore[method-assign]
-        throttle = ProgressThrottle(screen)
+        # A whole second between updates, so that a slow moment of a loaded test machine
+        # cannot spread the five calls over two windows.
+        throttle = ProgressThrottle(screen, interval=1.0)
         for done in range(1, 6):
             throttle("feeds", done, 9)
             if gap:
                 await pilot.pause(gap)
-        await pilot.pause(0.3)
+        await pilot.pause(1.3)
         assert seen[0] == (1, 9) and seen[-1] == (5, 9)
         assert len(seen) < 5 or gap
         throttle("feeds", 9, 9)
