@@ -47,8 +47,10 @@ def normalize_key(key: str) -> str | None:
     if len(key) == 1:  # a printable character, as the user sees it on the key
         return _character_to_key(key) if _is_character_name(key) else None
     *modifiers, base = key.split("+") if key != "+" else [key]
-    if base == "" and modifiers:  # "ctrl++": the plus key with a modifier
+    if base == "" and modifiers and modifiers[-1] == "":  # "ctrl++": plus with a modifier
         modifiers, base = modifiers[:-1], "+"
+    if base == "":  # "ctrl+" (what is left of "ctrl+," once the keys are split at commas)
+        return None
     modifiers = [modifier.strip().lower() for modifier in modifiers]
     if any(modifier not in MODIFIERS for modifier in modifiers) or len(set(modifiers)) != len(
         modifiers
@@ -58,7 +60,10 @@ def normalize_key(key: str) -> str | None:
     if len(base) == 1:
         if not _is_character_name(base):
             return None
-        # with a modifier a letter is its lower-case key (Textual sends ctrl+a, shift+a)
+        if modifiers == ["shift"] and base.isalpha():
+            # a terminal sends shift+a as the character "A"
+            return _character_to_key(base.upper())
+        # with another modifier a letter is its lower-case key (Textual sends ctrl+a)
         name = _character_to_key(base.lower() if modifiers else base)
     else:
         name = base.lower()
@@ -86,4 +91,6 @@ def normalize_keys(keys: str) -> tuple[str, list[str]]:
             unknown.append(key.strip())
         elif name not in names:
             names.append(name)
+    if not names and not unknown:  # "," or " ": nothing a key could be
+        unknown.append(keys.strip() or repr(keys))
     return ",".join(names), unknown

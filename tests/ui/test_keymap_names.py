@@ -85,3 +85,16 @@ async def test_a_key_name_textual_never_sends_is_warned(sample_store, app_for) -
         await pilot.pause()
         await pilot.press("x")
         assert app.main_screen.article_list.rows[0].starred
+
+
+def test_keys_that_would_be_read_wrongly_are_reported_or_fixed() -> None:
+    from reader.ui.keys import normalize_keys
+
+    # "ctrl+," is cut at its comma: not the plus key, but reported.
+    assert normalize_keys("ctrl+,") == ("", ["ctrl+"])
+    assert normalize_keys("ctrl++") == ("ctrl+plus", [])
+    # an entry with no key at all is reported, not silently dropped
+    assert normalize_keys(",")[0] == "" and normalize_keys(",")[1]
+    # a terminal sends shift+a as "A"
+    assert normalize_keys("shift+a") == ("A", []) == normalize_keys("shift+A")
+    assert normalize_keys("ctrl+shift+a") == ("ctrl+shift+a", [])
