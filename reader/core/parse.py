@@ -218,40 +218,45 @@ def _timestamp(entry: Mapping[str, Any], fetched_at: float) -> tuple[float, str 
 
 def _identity(
     entry: Mapping[str, Any], link: str | None, title: str, raw_date: str | None
-) -> tuple[str, str]:
+) -> tuple[str, str, str | None]:
+    """(key, source, legacy key): the legacy key is the one earlier versions stored, when the
+    key differs from it."""
     guid = sanitize_line(str(entry.get("id") or ""), 2048)
     raw = entry.get(_feedparser.RAW_ID)
     if guid and raw and not HAS_SCHEME.match(raw):
         # A relative guid: key on it as written, not as resolved against the feed's address,
-        # so the key survives the feed moving. (parse_feed passes the resolved one on as the
-        # entry's legacy_key, so the store still finds rows an earlier version keyed so.)
-        guid = sanitize_line(raw, 2048) or guid
+        # so the key survives the feed moving; the resolved one, which earlier versions keyed
+        # on, goes with it so the store still finds their rows.
+        written = sanitize_line(raw, 2048)
+        if written and written != guid:
+            return written, "guid", guid
     if guid:
-        return guid, "guid"
+        return guid, "guid", None
     if link:
-        return link, "link"
+        return link, "link", None
     digest = hashlib.sha1(f"{title}\x00{raw_date or ''}".encode()).hexdigest()
-    return f"hash:{digest}", "hash"
+    return f"hash:{digest}", "hash", None
 
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def _unique(
-    identity: tuple[str, str], link: str | None, title: str, seen: set[str]
-) -> tuple[str, str] | None:
+    identity: tuple[str, str, str | None], link: str | None, title: str, seen: set[str]
+) -> tuple[str, str, str | None] | None:
     """The identity, or, for an id already used in this fetch, one from the item's content.
 
     None when even that was seen: the same item twice.
     """
-    key, source = identity
+    key = identity[0]
     if key in seen:
         digest = hashlib.sha1(f"{key}\x00{link}\x00{title}".encode()).hexdigest()
-        key, source = f"hash:{digest}", "hash"
+        key = f"hash:{digest}"
         if key in seen:
             return None
+        identity = (key, "hash", None)
     seen.add(key)
-    return key, source
+    return identity
 
 
 def _entry_content(entry: Mapping[str, Any]) -> str:
@@ -341,8 +346,7 @@ def parse_feed(
         identity = _unique(_identity(raw, link, entry_title, raw_date), link, entry_title, seen)
         if identity is None:
             continue
-        key, source = identity
-        resolved = sanitize_line(str(raw.get("id") or ""), 2048) if source == "guid" else ""
+        key, source, legacy_key = identity
         author = sanitize_line(str(raw.get("author") or ""), AUTHOR_MAX) or None
         summary = _clean_paragraphs(_entry_content(raw))
         entries.append(
@@ -355,7 +359,7 @@ def parse_feed(
                 published=published,
                 published_raw=sanitize_line(raw_date, 100) if raw_date else None,
                 summary=summary,
-                legacy_key=resolved if resolved and resolved != key else None,
+                legacy_key=legacy_key,
             )
         )
     return ParsedFeed(
@@ -452,7 +456,7 @@ def parse_json_feed(
         )
         if identity is None:
             continue
-        key, source = identity
+        key, source, _ = identity
         entries.append(
             ParsedEntry(
                 key,

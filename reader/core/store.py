@@ -774,7 +774,14 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
             _move_url(db, update.feed_id, update.url)
         return None
     feed_id = update.feed_id
-    if db.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
+    title = update.title or ""
+    changed = db.execute(
+        "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
+        "site_url = COALESCE(?, site_url), etag = ?, last_modified = ?, "
+        "last_refreshed = ?, last_error = NULL, retry_after = NULL WHERE id = ?",
+        (title, title, update.site_url, update.etag, update.last_modified, now, feed_id),
+    ).rowcount
+    if not changed:
         return StoredEntries((), 0)  # removed while it was being refreshed: nothing to keep
     existing = {
         row[0]: (row[1], row[2], row[3], row[4], row[5])
@@ -812,13 +819,6 @@ def _apply(db: sqlite3.Connection, update: FeedUpdate | FeedUnchanged) -> Stored
             (e.title, e.link, e.author, e.summary, e.summary, article_id),
         )
     new_ids = _insert_entries(db, feed_id, fresh, now)
-    title = update.title or ""
-    db.execute(
-        "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
-        "site_url = COALESCE(?, site_url), etag = ?, last_modified = ?, "
-        "last_refreshed = ?, last_error = NULL, retry_after = NULL WHERE id = ?",
-        (title, title, update.site_url, update.etag, update.last_modified, now, feed_id),
-    )
     if update.url:
         _move_url(db, feed_id, update.url)
     return StoredEntries(tuple(new_ids), updated)

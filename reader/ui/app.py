@@ -468,8 +468,8 @@ class MainScreen(Screen[None]):
         c = self.counts
         feeds, articles = c.get("feeds", 0), c.get("articles", 0)
         left = (
-            f" {feeds:,} feed{'' if feeds == 1 else 's'} · "
-            f"{articles:,} article{'' if articles == 1 else 's'} · {c.get('unread', 0):,} unread"
+            f" {plural(feeds, 'feed')} · {plural(articles, 'article')} · "
+            f"{c.get('unread', 0):,} unread"
         )
         if self.view.person is not None or self.view.search is not None:
             left += " · esc clears the filter"

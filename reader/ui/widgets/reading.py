@@ -78,6 +78,7 @@ class ReadingPane(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.highlighted: Quote | None = None
+        self._span: tuple[int, int] | None = None  # where the highlighted quote is in _text
         self.note_text = ""
         self._text = ""
         self._stored = ""  # the article text the quotes' offsets count in
@@ -112,6 +113,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def watch_article(self, article: ArticleDetail | None) -> None:
         self.highlighted = None
+        self._span = None
         self._stored = sanitize(article.text) if article is not None else ""
         self._text = narrow_emoji(self._stored)  # as body() shows it
         self._scroll_after_render = None
@@ -153,12 +155,11 @@ class ReadingPane(ScrollView, can_focus=True):
     def _styled(self, text: str, offset: int) -> Content:
         """``text`` (found at ``offset`` in the article text) with the highlight if it has it."""
         result = Content(text)
-        if self.highlighted is not None:
-            span = quote_span(self._text, self.highlighted, self._stored)
-            if span is not None:
-                start, end = max(span[0], offset), min(span[1], offset + len(text))
-                if start < end:
-                    result = result.stylize(HIGHLIGHT, start - offset, end - offset)
+        if self._span is not None:
+            start = max(self._span[0], offset)
+            end = min(self._span[1], offset + len(text))
+            if start < end:
+                result = result.stylize(HIGHLIGHT, start - offset, end - offset)
         return result
 
     @staticmethod
@@ -276,10 +277,8 @@ class ReadingPane(ScrollView, can_focus=True):
         span = quote_span(self._text, quote, self._stored)
         if span is None:
             return False
-        previous = (
-            quote_span(self._text, self.highlighted, self._stored) if self.highlighted else None
-        )
-        self.highlighted = quote
+        previous = self._span
+        self.highlighted, self._span = quote, span
         touched = [span] + ([previous] if previous else [])
         target_line: int | None = None
         changed = False

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets.option_list import Option
 
-from reader.models import ArticleDetail, Person, Quote
+from reader.models import ArticleDetail, Person, Quote, plural
 from reader.ui.text import line
 from reader.ui.widgets.pane_list import PaneList
 
@@ -35,8 +35,7 @@ def person_prompt(person: Person) -> Content:
     parts = [Content(line(person.name, 120)).stylize("bold")]
     if person.role:
         parts.append(Content(", " + line(person.role, 120)).stylize("$text-secondary"))
-    counts = f"{person.mentions} mention{'s' if person.mentions != 1 else ''}"
-    counts += f" · {person.quotes} quote{'s' if person.quotes != 1 else ''}"
+    counts = f"{plural(person.mentions, 'mention')} · {plural(person.quotes, 'quote')}"
     parts.append(Content("\n" + counts).stylize("$text-muted"))
     return Content("").join(parts)
 
@@ -140,9 +139,7 @@ class SummaryPane(Vertical):
         if self.person is not None:
             n = len(self.person_quotes)
             section(
-                _header(
-                    f"{line(self.person, 120)}: {n} quote{'s' if n != 1 else ''} in all articles"
-                ),
+                _header(f"{line(self.person, 120)}: {plural(n, 'quote')} in all articles"),
                 [
                     (
                         "person-quote",
